@@ -1,0 +1,147 @@
+package org.locasbench.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.config.Qwen3Config;
+import org.locasbench.model.nn.Attention;
+import org.locasbench.model.nn.KvCache;
+import org.locasbench.model.nn.LayerWeights;
+import org.locasbench.model.nn.Qwen3Weights;
+import org.locasbench.model.nn.RmsNorm;
+import org.locasbench.model.nn.RotaryEmbedding;
+import org.locasbench.model.nn.SwiGluMlp;
+import org.locasbench.model.safetensors.Checkpoint;
+
+/**
+ * A frozen Qwen3 causal LM on DJL's PyTorch engine. Per layer:
+ * <pre>
+ *   h = x + Attention(RmsNorm(x))
+ *   y = h + Adapter.mlpOutput(SwiGLU(RmsNorm(h)))
+ * </pre>
+ * then a final RmsNorm and the (tied or separate) LM head. Every array the forward creates lives in the manager of the
+ * {@code ids} passed in, so the caller frees a whole forward (or a training step) by closing its own scope.
+ */
+public final class Qwen3Model implements AutoCloseable {
+    private final Path directory;
+    private final Qwen3Config config;
+    private final NDManager manager;
+    private final Qwen3Weights weights;
+    private final RotaryEmbedding rope;
+    private final Attention attention;
+    private final Precision precision;
+
+    private Qwen3Model(Path directory, Qwen3Config config, NDManager manager, Qwen3Weights weights, Precision precision) {
+        this.directory = directory;
+        this.config = config;
+        this.manager = manager;
+        this.weights = weights;
+        this.precision = precision;
+        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        this.attention = new Attention(config);
+    }
+
+    /** Loads {@code config.json} and the safetensors weights of a local model directory, fp32 on the CPU. */
+    public static Qwen3Model load(Path directory) {
+        return load(directory, Precision.FP32, Device.cpu());
+    }
+
+    public static Qwen3Model load(Path directory, Precision precision, Device device) {
+        Qwen3Config config = Qwen3Config.read(directory.resolve("config.json"));
+        Checkpoint checkpoint = Checkpoint.open(directory);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Qwen3Weights weights = Qwen3Weights.load(checkpoint, config, manager, precision);
+            return new Qwen3Model(directory, config, manager, weights, precision);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Qwen3Config config() {
+        return config;
+    }
+
+    public Qwen3Weights weights() {
+        return weights;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public LayerWeights layer(int i) {
+        return weights.layers().get(i);
+    }
+
+    /** Logits [batch, tokens, vocab] for ids [batch, tokens] at positions 0..tokens-1, nothing attached. */
+    public NDArray logits(NDArray ids) {
+        return logits(ids, 0, LayerAdapter.NONE, null);
+    }
+
+    /**
+     * Logits for ids [batch, tokens] whose first token sits at {@code positionOffset} (or after the cache's contents
+     * when a cache is given; the cache is then extended). Logits are fp32 whatever the compute precision.
+     */
+    public NDArray logits(NDArray ids, long positionOffset, LayerAdapter adapter, KvCache cache) {
+        NDArray hidden = hiddenStates(ids, positionOffset, adapter, cache);
+        NDArray logits = LayerAdapter.linear(hidden, weights.lmHead());
+        return logits.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32 ? logits
+                : logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    }
+
+    /** Final-normed hidden states [batch, tokens, hidden]. */
+    public NDArray hiddenStates(NDArray ids, long positionOffset, LayerAdapter adapter, KvCache cache) {
+        if (ids.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("ids must be [batch, tokens], got " + ids.getShape());
+        }
+        NDManager scope = ids.getManager();
+        long tokens = ids.getShape().get(1);
+        long past = cache == null ? 0 : cache.length();
+        long offset = cache == null ? positionOffset : past;
+        NDArray x = weights.embedTokens().get(ids);
+        x.attach(scope);
+        NDList tables = rope.tables(x, offset, tokens);
+        NDArray mask = Attention.causalMask(scope, tokens, past);
+        float eps = (float) config.rmsNormEps();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            LayerWeights w = weights.layers().get(i);
+            NDArray attended = attention.forward(i, w, RmsNorm.apply(x, w.inputNorm(), eps), tables, mask, adapter, cache);
+            NDArray h = x.add(attended);
+            x = h.add(SwiGluMlp.forward(i, w, RmsNorm.apply(h, w.postAttentionNorm(), eps), adapter));
+        }
+        return RmsNorm.apply(x, weights.finalNorm(), eps);
+    }
+
+    /** Number of frozen parameters (the LM head counted once when tied). */
+    public long parameterCount() {
+        long n = weights.embedTokens().size() + weights.finalNorm().size();
+        if (weights.lmHead() != weights.embedTokens()) {
+            n += weights.lmHead().size();
+        }
+        for (LayerWeights w : weights.layers()) {
+            for (NDArray a : new NDArray[] {w.inputNorm(), w.qProj(), w.kProj(), w.vProj(), w.oProj(), w.qNorm(),
+                    w.kNorm(), w.postAttentionNorm(), w.gateProj(), w.upProj(), w.downProj()}) {
+                n += a.size();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,75 @@
+package org.locasbench.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.config.Qwen3Config;
+
+/**
+ * Grouped-query causal self-attention with Qwen3's per-head RMSNorm on queries and keys:
+ * {@code softmax(q k^T / sqrt(d_h) + mask) v}. The G query heads that share a key/value head are folded into the
+ * token axis, so each group is one batched matmul against its own keys; keys and values are never repeated.
+ */
+public final class Attention {
+    private final Qwen3Config config;
+    private final float scaling;
+
+    public Attention(Qwen3Config config) {
+        this.config = config;
+        this.scaling = (float) Math.pow(config.headDim(), -0.5);
+    }
+
+    /**
+     * @param x normed hidden states [batch, tokens, hidden]
+     * @param rope cos/sin tables for these tokens' positions
+     * @param mask additive fp32 mask [tokens, keys] (0 or -1e9)
+     * @param cache previous keys/values to attend to, or null
+     */
+    public NDArray forward(int layer, LayerWeights w, NDArray x, NDList rope, NDArray mask, LayerAdapter adapter,
+            KvCache cache) {
+        long batch = x.getShape().get(0);
+        long tokens = x.getShape().get(1);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int headDim = config.headDim();
+        float eps = (float) config.rmsNormEps();
+
+        NDArray q = adapter.project(layer, Projection.Q, x, w.qProj()).reshape(batch, tokens, heads, headDim);
+        NDArray k = adapter.project(layer, Projection.K, x, w.kProj()).reshape(batch, tokens, kvHeads, headDim);
+        NDArray v = adapter.project(layer, Projection.V, x, w.vProj()).reshape(batch, tokens, kvHeads, headDim);
+        q = RotaryEmbedding.apply(RmsNorm.apply(q, w.qNorm(), eps).transpose(0, 2, 1, 3), rope);
+        k = RotaryEmbedding.apply(RmsNorm.apply(k, w.kNorm(), eps).transpose(0, 2, 1, 3), rope);
+        v = v.transpose(0, 2, 1, 3);
+        if (cache != null) {
+            NDList kv = cache.append(layer, k, v);
+            k = kv.get(0);
+            v = kv.get(1);
+        }
+        long keysLength = k.getShape().get(2);
+        int group = config.groupSize();
+
+        // [B, H, T, D] -> [B, KV, G*T, D]: query head h uses key/value head h / G, as transformers' repeat_kv
+        NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);
+        NDArray scores = groupedQ.matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        DataType type = scores.getDataType();
+        NDArray scores32 = type == DataType.FLOAT16 ? scores.toType(DataType.FLOAT32, false) : scores;
+        NDArray masked = scores32.reshape(batch, kvHeads, group, tokens, keysLength).add(mask.toType(
+                scores32.getDataType(), false));
+        NDArray probs = masked.softmax(-1).reshape(batch, kvHeads, group * tokens, keysLength);
+        if (type == DataType.FLOAT16) {
+            probs = probs.toType(DataType.FLOAT16, false);
+        }
+        NDArray context = probs.matMul(v).reshape(batch, heads, tokens, headDim).transpose(0, 2, 1, 3)
+                .reshape(batch, tokens, (long) heads * headDim);
+        return adapter.project(layer, Projection.O, context, w.oProj());
+    }
+
+    /** Causal additive mask for {@code tokens} new queries after {@code past} cached positions: [tokens, past+tokens]. */
+    public static NDArray causalMask(ai.djl.ndarray.NDManager manager, long tokens, long past) {
+        NDArray rows = manager.arange(past, past + tokens, 1, DataType.INT64).reshape(tokens, 1);
+        NDArray cols = manager.arange(0, past + tokens, 1, DataType.INT64).reshape(1, past + tokens);
+        return cols.gt(rows).toType(DataType.FLOAT32, false).mul(-1e9f);
+    }
+}

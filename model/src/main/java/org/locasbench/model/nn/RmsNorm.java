@@ -1,0 +1,20 @@
+package org.locasbench.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/** {@code y = w * x / sqrt(mean(x^2) + eps)} over the last axis, computed in fp32 whatever the compute dtype. */
+public final class RmsNorm {
+    private RmsNorm() {}
+
+    public static NDArray apply(NDArray x, NDArray weight, float eps) {
+        DataType type = x.getDataType();
+        NDArray x32 = type == DataType.FLOAT16 ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray inverseRms = x32.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+        NDArray normed = x32.mul(inverseRms);
+        if (type == DataType.FLOAT16) {
+            normed = normed.toType(DataType.FLOAT16, false);
+        }
+        return normed.mul(weight);
+    }
+}
