@@ -124,6 +124,7 @@ class Qwen3ParityTest {
             NDArray nll = Nll.perToken(model.logits(ids), ids);
             assertThat(maxAbsDiff(nll, expectedNll)).as("max |NLL diff| on 256 held-out tokens")
                     .isLessThanOrEqualTo(1e-4);
+            System.out.printf("parity tiny-qwen3-gutenberg held-out: max|NLL diff| %.3g%n", maxAbsDiff(nll, expectedNll));
             double mean = nll.mean().getFloat();
             assertThat(mean).isCloseTo(ref.get("mean_nll").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
         }

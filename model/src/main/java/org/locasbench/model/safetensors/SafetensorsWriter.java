@@ -3,16 +3,12 @@ package org.locasbench.model.safetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.io.BufferedOutputStream;
 
 /**
  * Builds a safetensors file and writes it atomically (temporary file, then rename), so that a crash never leaves a
@@ -101,30 +97,21 @@ public final class SafetensorsWriter {
         }
         byte[] headerBytes = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
         int padded = (headerBytes.length + 7) / 8 * 8;
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".partial");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-                out.write(len.array());
-                out.write(headerBytes);
-                for (int i = headerBytes.length; i < padded; i++) {
-                    out.write(' ');
-                }
-                byte[] chunk = new byte[1 << 16];
-                for (Pending p : tensors.values()) {
-                    ByteBuffer b = p.bytes().duplicate();
-                    while (b.hasRemaining()) {
-                        int n = Math.min(chunk.length, b.remaining());
-                        b.get(chunk, 0, n);
-                        out.write(chunk, 0, n);
-                    }
+        org.locasbench.model.AtomicFiles.write(target, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+            out.write(headerBytes);
+            for (int i = headerBytes.length; i < padded; i++) {
+                out.write(' ');
+            }
+            byte[] chunk = new byte[1 << 16];
+            for (Pending p : tensors.values()) {
+                ByteBuffer b = p.bytes().duplicate();
+                while (b.hasRemaining()) {
+                    int n = Math.min(chunk.length, b.remaining());
+                    b.get(chunk, 0, n);
+                    out.write(chunk, 0, n);
                 }
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

@@ -1,0 +1,39 @@
+package org.locasbench.harness.protocol;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import org.locasbench.model.Nll;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.LayerAdapter;
+
+/** Per-token NLL of a window's new tokens, given its context, with whatever adapter is attached. */
+public final class WindowScorer {
+    private WindowScorer() {}
+
+    /** NLL of positions window.firstScored() .. window.end()-1; all native memory is freed before returning. */
+    public static float[] score(Qwen3Model model, LayerAdapter adapter, long[] ids, Window window) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray input = inputIds(scope, ids, window);
+            NDArray nll = scoredNll(model, adapter, input, window);
+            return nll.toFloatArray();
+        }
+    }
+
+    public static NDArray inputIds(NDManager scope, long[] ids, Window window) {
+        long[] slice = Arrays.copyOfRange(ids, window.contextStart(), window.end());
+        return scope.create(slice, new Shape(1, slice.length));
+    }
+
+    /**
+     * [scoredTokens] NLL for the window's new tokens; differentiable with respect to the adapter's parameters. Positions
+     * restart at 0 for every window (RoPE is relative, so only the distance to the context matters).
+     */
+    public static NDArray scoredNll(Qwen3Model model, LayerAdapter adapter, NDArray input, Window window) {
+        NDArray all = Nll.perToken(model.logits(input, 0, adapter, null), input);
+        // all[j] is the NLL of position contextStart + 1 + j
+        int from = window.firstScored() - window.contextStart() - 1;
+        return all.get("0, " + from + ":");
+    }
+}
