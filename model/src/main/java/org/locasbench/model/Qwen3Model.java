@@ -93,13 +93,13 @@ public final class Qwen3Model implements AutoCloseable {
 
     /**
      * Logits for ids [batch, tokens] whose first token sits at {@code positionOffset} (or after the cache's contents
-     * when a cache is given; the cache is then extended). Logits are fp32 whatever the compute precision.
+     * when a cache is given; the cache is then extended). fp16 logits are widened to fp32; fp64 stays fp64.
      */
     public NDArray logits(NDArray ids, long positionOffset, LayerAdapter adapter, KvCache cache) {
         NDArray hidden = hiddenStates(ids, positionOffset, adapter, cache);
         NDArray logits = LayerAdapter.linear(hidden, weights.lmHead());
-        return logits.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32 ? logits
-                : logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return logits.getDataType() == ai.djl.ndarray.types.DataType.FLOAT16
+                ? logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : logits;
     }
 
     /** Final-normed hidden states [batch, tokens, hidden]. */

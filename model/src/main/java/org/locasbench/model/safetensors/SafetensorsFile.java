@@ -194,6 +194,18 @@ public final class SafetensorsFile {
         return FloatConversion.toFloat32(bytes(name), e.type(), Math.toIntExact(e.elementCount()));
     }
 
+    /** One F64 tensor, unrounded (for fp64 references). */
+    public double[] doubles(String name) {
+        TensorEntry e = entry(name);
+        if (e.type() != StoredType.F64) {
+            return java.util.stream.IntStream.range(0, (int) e.elementCount()).mapToDouble(i -> floats(name)[i])
+                    .toArray();
+        }
+        double[] out = new double[Math.toIntExact(e.elementCount())];
+        bytes(name).asDoubleBuffer().get(out);
+        return out;
+    }
+
     /** One I64 tensor. */
     public long[] longs(String name) {
         TensorEntry e = entry(name);

@@ -1,0 +1,131 @@
+package org.locasbench.locas;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.locasbench.model.adapter.Scoped;
+import org.locasbench.model.adapter.TrainableAdapter;
+
+/**
+ * A Locas-GLU memory attached to every MLP of a frozen Qwen3: per layer trainable G, K, V [r, d] and a fixed tau, added
+ * to the frozen MLP output through the {@code mlpOutput} hook (see {@link LocasEquations}).
+ */
+public final class LocasMemory implements TrainableAdapter {
+    private final NDManager manager;
+    private final NDArray[] gate;
+    private final NDArray[] key;
+    private final NDArray[] value;
+    private final float[] tau;
+    private final MemoryInfo info;
+
+    /** Takes ownership of the arrays (moved into the memory's own manager) and marks them trainable. */
+    public LocasMemory(NDManager parent, List<NDArray> gates, List<NDArray> keys, List<NDArray> values, float[] tau,
+            MemoryInfo info) {
+        int layers = tau.length;
+        if (gates.size() != layers || keys.size() != layers || values.size() != layers) {
+            throw new IllegalArgumentException("one gate, key, value and tau per layer expected");
+        }
+        this.manager = parent.newSubManager();
+        this.gate = adopt(gates);
+        this.key = adopt(keys);
+        this.value = adopt(values);
+        this.tau = tau.clone();
+        this.info = info;
+    }
+
+    private NDArray[] adopt(List<NDArray> arrays) {
+        NDArray[] out = new NDArray[arrays.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = arrays.get(i);
+            out[i].attach(manager);
+            out[i].setRequiresGradient(true);
+        }
+        return out;
+    }
+
+    @Override
+    public NDArray mlpOutput(int layer, NDArray a, NDArray frozenOutput) {
+        NDArray g = Scoped.use(gate[layer], a);
+        NDArray k = Scoped.use(key[layer], a);
+        NDArray v = Scoped.use(value[layer], a);
+        if (info.clipping() == Clipping.REPARAMETERIZE) {
+            g = LocasEquations.clipRows(g);
+            k = LocasEquations.clipRows(k);
+            v = LocasEquations.clipRows(v);
+        }
+        if (g.getDataType() != a.getDataType()) {
+            g = g.toType(a.getDataType(), false);
+            k = k.toType(a.getDataType(), false);
+            v = v.toType(a.getDataType(), false);
+        }
+        return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, tau[layer]));
+    }
+
+    @Override
+    public List<NDArray> parameters() {
+        List<NDArray> all = new ArrayList<>();
+        for (int i = 0; i < tau.length; i++) {
+            all.add(gate[i]);
+            all.add(key[i]);
+            all.add(value[i]);
+        }
+        return all;
+    }
+
+    /** With post-step projection: rows of G, K, V are scaled back onto the unit ball in place. */
+    @Override
+    public void afterOptimizerStep() {
+        if (info.clipping() != Clipping.POST_STEP_PROJECTION) {
+            return;
+        }
+        for (NDArray w : parameters()) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray norms = Scoped.use(w, scope).square().sum(new int[] {-1}, true).sqrt();
+                w.muli(norms.maximum(1f).pow(-1f));
+            }
+        }
+    }
+
+    public int layers() {
+        return tau.length;
+    }
+
+    public int width() {
+        return info.width();
+    }
+
+    public MemoryInfo info() {
+        return info;
+    }
+
+    public NDArray gate(int layer) {
+        return gate[layer];
+    }
+
+    public NDArray key(int layer) {
+        return key[layer];
+    }
+
+    public NDArray value(int layer) {
+        return value[layer];
+    }
+
+    public float tau(int layer) {
+        return tau[layer];
+    }
+
+    /** The clipped rows actually used in the forward pass (what {@code to_dense} fuses), as fp32 [r*d] arrays. */
+    public float[] effective(NDArray parameter) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray p = Scoped.use(parameter, scope);
+            NDArray used = info.clipping() == Clipping.REPARAMETERIZE ? LocasEquations.clipRows(p) : p;
+            return used.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,137 @@
+package org.locasbench.locas;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.locasbench.model.ModelFingerprint;
+import org.locasbench.model.Precision;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.nn.LayerWeights;
+import org.locasbench.model.nn.SwiGluMlp;
+
+/**
+ * {@code memorize(ids, keep_top=r, init)}: one frozen forward over the ids, per-layer neuron importance, and a fresh
+ * memory whose G and K start from the chosen neurons' (unit-normalised) gate and up rows and whose V is zero, so the
+ * model's output is unchanged until training moves V.
+ */
+public final class Memorizer {
+    private Memorizer() {}
+
+    /** Per-layer importance {@code alpha_j = mean_t |silu(W_gate a) * (W_up a)|_j} of the frozen MLP neurons. */
+    public static float[][] importance(Qwen3Model model, long[] ids) {
+        int layers = model.config().numHiddenLayers();
+        float[][] alpha = new float[layers][];
+        LayerAdapter probe = new LayerAdapter() {
+            @Override
+            public NDArray mlpOutput(int layer, NDArray a, NDArray frozenOutput) {
+                alpha[layer] = LocasEquations.importance(SwiGluMlp.intermediate(model.layer(layer), a)).toFloatArray();
+                return frozenOutput;
+            }
+        };
+        try (NDManager scope = model.manager().newSubManager()) {
+            model.hiddenStates(scope.create(ids, new Shape(1, ids.length)), 0, probe, null);
+        }
+        return alpha;
+    }
+
+    /** Indices of the neurons a strategy picks from importance {@code alpha} (not used by RANDOM). */
+    public static int[] select(float[] alpha, int width, InitStrategy init, Random random) {
+        int m = alpha.length;
+        if (width < 1 || width > m) {
+            throw new IllegalArgumentException("memory width must be in 1.." + m + " (the MLP's intermediate size), got "
+                    + width);
+        }
+        return switch (init) {
+            case HIGHEST -> IntStream.range(0, m).boxed()
+                    .sorted(Comparator.<Integer>comparingDouble(j -> -alpha[j]).thenComparingInt(j -> j))
+                    .limit(width).mapToInt(Integer::intValue).toArray();
+            case LOWEST -> IntStream.range(0, m).boxed()
+                    .sorted(Comparator.<Integer>comparingDouble(j -> alpha[j]).thenComparingInt(j -> j))
+                    .limit(width).mapToInt(Integer::intValue).toArray();
+            case RANDOM_INDEX -> {
+                int[] all = IntStream.range(0, m).toArray();
+                for (int i = 0; i < width; i++) { // partial Fisher-Yates: the first `width` slots are a uniform draw
+                    int j = i + random.nextInt(m - i);
+                    int t = all[i];
+                    all[i] = all[j];
+                    all[j] = t;
+                }
+                yield java.util.Arrays.copyOf(all, width);
+            }
+            case RANDOM -> new int[0];
+        };
+    }
+
+    public static LocasMemory memorize(Qwen3Model model, long[] ids, int width, InitStrategy init, long seed,
+            Clipping clipping) {
+        int layers = model.config().numHiddenLayers();
+        int d = model.config().hiddenSize();
+        float[][] alpha = init == InitStrategy.RANDOM ? null : importance(model, ids);
+        Random random = new Random(seed);
+        DataType type = model.precision() == Precision.FP64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        NDManager m = model.manager();
+        List<NDArray> gates = new ArrayList<>();
+        List<NDArray> keys = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        float[] tau = new float[layers];
+        for (int i = 0; i < layers; i++) {
+            LayerWeights w = model.layer(i);
+            float[] g;
+            float[] k;
+            if (init == InitStrategy.RANDOM) {
+                g = gaussian(random, width * d, 1.0 / Math.sqrt(d));
+                k = gaussian(random, width * d, 1.0 / Math.sqrt(d));
+            } else {
+                int[] picked = select(alpha[i], width, init, random);
+                g = unitRows(rows(w.gateProj(), picked), d);
+                k = unitRows(rows(w.upProj(), picked), d);
+            }
+            gates.add(m.create(g, new Shape(width, d)).toType(type, false));
+            keys.add(m.create(k, new Shape(width, d)).toType(type, false));
+            values.add(m.zeros(new Shape(width, d), type));
+            tau[i] = LocasEquations.tau(w.downProj(), width);
+        }
+        MemoryInfo info = new MemoryInfo(model.directory().toString(), ModelFingerprint.of(model.directory()), d,
+                layers, width, init, clipping, seed);
+        return new LocasMemory(m, gates, keys, values, tau, info);
+    }
+
+    private static float[] rows(NDArray weight, int[] picked) {
+        try (NDManager scope = weight.getManager().newSubManager()) {
+            NDArray idx = scope.create(java.util.Arrays.stream(picked).asLongStream().toArray());
+            NDArray selected = weight.get(idx);
+            selected.attach(scope);
+            return selected.toType(DataType.FLOAT32, false).toFloatArray();
+        }
+    }
+
+    private static float[] unitRows(float[] rows, int d) {
+        float[] out = new float[rows.length];
+        for (int r = 0; r < rows.length / d; r++) {
+            double norm = 0;
+            for (int c = 0; c < d; c++) {
+                norm += (double) rows[r * d + c] * rows[r * d + c];
+            }
+            norm = Math.sqrt(norm);
+            for (int c = 0; c < d; c++) {
+                out[r * d + c] = (float) (rows[r * d + c] / norm);
+            }
+        }
+        return out;
+    }
+
+    private static float[] gaussian(Random random, int n, double std) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (random.nextGaussian() * std);
+        }
+        return out;
+    }
+}
