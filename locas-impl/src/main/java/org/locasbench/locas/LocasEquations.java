@@ -2,6 +2,7 @@ package org.locasbench.locas;
 
 import ai.djl.ndarray.NDArray;
 import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.nn.SwiGluMlp;
 
 /**
@@ -17,16 +18,21 @@ import org.locasbench.model.nn.SwiGluMlp;
 public final class LocasEquations {
     private LocasEquations() {}
 
-    /** {@code w / max(||w||, 1)} row-wise, differentiable (the forward-pass re-parameterisation). */
+    /**
+     * {@code w / max(||w||, 1)} row-wise, differentiable (the forward-pass re-parameterisation). Computed as
+     * {@code w / sqrt(max(||w||^2, 1))}: the same values, but a zero row (V starts at zero) gets a finite gradient,
+     * where d sqrt(s)/ds at s = 0 would turn it into NaN.
+     */
     public static NDArray clipRows(NDArray w) {
-        NDArray norms = w.square().sum(new int[] {-1}, true).sqrt();
-        return w.div(norms.maximum(1f));
+        NDArray squaredNorms = w.square().sum(new int[] {-1}, true);
+        return w.div(squaredNorms.maximum(Scoped.scalar(squaredNorms, 1.0)).sqrt());
     }
 
     /** The memory's contribution {@code tau V~^T (silu(G~ a) * (K~ a))} for a [.., d] (clipping already applied). */
     public static NDArray sidecar(NDArray a, NDArray gate, NDArray key, NDArray value, float tau) {
         NDArray hidden = SwiGluMlp.silu(LayerAdapter.linear(a, gate)).mul(LayerAdapter.linear(a, key));
-        return hidden.matMul(value).mul(tau);
+        NDArray out = hidden.matMul(value);
+        return out.mul(Scoped.scalar(out, tau));
     }
 
     /** {@code tau = mean_j ||W_down[:, j]|| / r} for W_down [d, m] as Hugging Face stores it. */

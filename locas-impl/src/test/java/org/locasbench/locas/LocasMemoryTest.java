@@ -54,13 +54,14 @@ class LocasMemoryTest {
     @Test
     void clippingScalesLongRowsToUnitNormLeavesShortRowsAndIsDifferentiable() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            double[] rows = {3, 4, 0, /* norm 5 */ 0.1, 0.2, 0.2, /* norm 0.3 */ 0, 0, 1 /* norm 1 */};
-            NDArray w = m.create(rows, new Shape(3, 3));
+            double[] rows = {3, 4, 0, /* norm 5 */ 0.1, 0.2, 0.2, /* norm 0.3 */ 0, 0, 1, /* norm 1 */ 0, 0, 0 /* zero */};
+            NDArray w = m.create(rows, new Shape(4, 3));
             double[] clipped = LocasEquations.clipRows(w).toDoubleArray();
-            assertThat(clipped).containsExactly(new double[] {0.6, 0.8, 0, 0.1, 0.2, 0.2, 0, 0, 1}, offset(1e-12));
+            assertThat(clipped).containsExactly(new double[] {0.6, 0.8, 0, 0.1, 0.2, 0.2, 0, 0, 1, 0, 0, 0},
+                    offset(1e-12));
 
             // gradient of sum(c * clip(w)) against central finite differences, fp64
-            NDArray c = m.create(new double[] {1, -2, 0.5, 3, 1, -1, 2, 0.25, -0.5}, new Shape(3, 3));
+            NDArray c = m.create(new double[] {1, -2, 0.5, 3, 1, -1, 2, 0.25, -0.5, 4, 5, 6}, new Shape(4, 3));
             w.setRequiresGradient(true);
             double[] grad;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -78,11 +79,13 @@ class LocasMemoryTest {
                 assertThat(grad[i]).as("d/dw[%d]", i).isCloseTo(fd, offset(1e-7));
             }
             assertThat(grad[3]).as("short rows pass gradients through unchanged").isCloseTo(3.0, offset(1e-12));
+            assertThat(new double[] {grad[9], grad[10], grad[11]}).as("a zero row (V at init) gets a finite gradient")
+                    .containsExactly(new double[] {4, 5, 6}, offset(1e-12));
         }
     }
 
     private static double objective(NDManager m, double[] w, NDArray c) {
-        return LocasEquations.clipRows(m.create(w, new Shape(3, 3))).mul(c).sum().getDouble();
+        return LocasEquations.clipRows(m.create(w, new Shape(4, 3))).mul(c).sum().getDouble();
     }
 
     /** Indices, G/K rows and tau against the independent torch implementation in make_fixtures.py. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.config.Qwen3Config;
 
 /**
@@ -52,7 +53,8 @@ public final class Attention {
 
         // [B, H, T, D] -> [B, KV, G*T, D]: query head h uses key/value head h / G, as transformers' repeat_kv
         NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);
-        NDArray scores = groupedQ.matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        NDArray scores = groupedQ.matMul(k.transpose(0, 1, 3, 2));
+        scores = scores.mul(Scoped.scalar(scores, scaling));
         DataType type = scores.getDataType();
         NDArray scores32 = type == DataType.FLOAT16 ? scores.toType(DataType.FLOAT32, false) : scores;
         NDArray masked = scores32.reshape(batch, kvHeads, group, tokens, keysLength).add(mask.toType(

@@ -10,8 +10,9 @@ public final class RmsNorm {
     public static NDArray apply(NDArray x, NDArray weight, float eps) {
         DataType type = x.getDataType();
         NDArray x32 = type == DataType.FLOAT16 ? x.toType(DataType.FLOAT32, false) : x;
-        NDArray inverseRms = x32.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
-        NDArray normed = x32.mul(inverseRms);
+        // add(Number) is safe under autograd (its backward does not read the scalar); pow(Number) would not be
+        NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        NDArray normed = x32.div(rms);
         if (type == DataType.FLOAT16) {
             normed = normed.toType(DataType.FLOAT16, false);
         }

@@ -1,0 +1,28 @@
+package org.locasbench.harness.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.locasbench.model.AtomicFiles;
+
+/** Commands answer in JSON: on stdout, or written atomically to {@code --out}. */
+public final class JsonOutput {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonOutput() {}
+
+    public static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    public static void emit(ObjectNode json, Path out) throws IOException {
+        if (out == null) {
+            System.out.println(JSON.writeValueAsString(json));
+        } else {
+            AtomicFiles.write(out, o -> JSON.writeValue(o, json));
+            System.err.println("wrote " + out);
+        }
+    }
+}

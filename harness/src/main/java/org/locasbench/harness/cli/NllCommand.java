@@ -1,0 +1,71 @@
+package org.locasbench.harness.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.locasbench.harness.protocol.Window;
+import org.locasbench.harness.protocol.WindowPlan;
+import org.locasbench.harness.protocol.WindowScorer;
+import org.locasbench.locas.LocasMemory;
+import org.locasbench.locas.MemoryFile;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.LayerAdapter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "nll", mixinStandardHelpOptions = true,
+        description = "Per-token NLL, mean and PPL of a text, with or without a Locas memory attached (JSON).")
+public final class NllCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    TextInput input = new TextInput();
+
+    @Option(names = "--memory", paramLabel = "MEM", description = "A Locas memory file to attach.")
+    Path memoryFile;
+
+    @Option(names = "--window", defaultValue = "512", description = "Tokens per forward window (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--context", defaultValue = "512", description = "Context before each window (default ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON here instead of stdout.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = modelOptions.resolveDirectory();
+        try (Qwen3Model model = modelOptions.load(dir)) {
+            TextInput.Tokens tokens = Commands.tokens(input, model);
+            long[] ids = tokens.ids();
+            LocasMemory memory = memoryFile == null ? null : MemoryFile.load(memoryFile, model);
+            try {
+                LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
+                List<Window> plan = WindowPlan.of(ids.length, window, context);
+                float[] nll = new float[ids.length - 1];
+                for (Window w : plan) {
+                    float[] part = WindowScorer.score(model, adapter, ids, w);
+                    System.arraycopy(part, 0, nll, w.firstScored() - 1, part.length);
+                }
+                double sum = 0;
+                for (float v : nll) {
+                    sum += v;
+                }
+                double mean = sum / nll.length;
+                var json = JsonOutput.object().put("model", dir.toString()).put("text", tokens.description())
+                        .put("memory", memoryFile == null ? null : memoryFile.toString()).put("tokens", ids.length)
+                        .put("mean_nll", mean).put("ppl", Math.exp(mean));
+                json.putPOJO("nll", nll);
+                JsonOutput.emit(json, out);
+            } finally {
+                if (memory != null) {
+                    memory.close();
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package org.locasbench.harness.ttt;
+
+/**
+ * Optimiser and loss settings of test-time training.
+ *
+ * @param teacherContext tokens of context the SD teacher (frozen model) sees before the window
+ * @param studentContext tokens of context the SD student (model + memory) sees before the window
+ */
+public record TrainingConfig(LossKind loss, double mixLambda, double learningRate, double beta1, double beta2,
+        double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext) {
+
+    public TrainingConfig {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
+        }
+        if (stepsPerWindow < 1) {
+            throw new IllegalArgumentException("steps per window must be >= 1, got " + stepsPerWindow);
+        }
+        if (mixLambda < 0 || mixLambda > 1) {
+            throw new IllegalArgumentException("MIX lambda must be in [0, 1], got " + mixLambda);
+        }
+        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(epsilon > 0) || weightDecay < 0) {
+            throw new IllegalArgumentException("AdamW needs 0 <= beta < 1, epsilon > 0, weight decay >= 0");
+        }
+        if (teacherContext < 1 || studentContext < 1) {
+            throw new IllegalArgumentException("SD teacher/student context must be >= 1 token");
+        }
+    }
+
+    /** Locas defaults: AdamW lr 1e-3, betas 0.9/0.999, eps 1e-8, no weight decay, 1 step per window, NTP. */
+    public static TrainingConfig locasDefaults() {
+        return new TrainingConfig(LossKind.NTP, 0.5, 1e-3, 0.9, 0.999, 1e-8, 0.0, 1, 1024, 64);
+    }
+
+    /** Temp-Lora's optimiser (AdamW lr 5e-5, eps 1e-7), NTP. */
+    public static TrainingConfig tempLoraDefaults() {
+        return new TrainingConfig(LossKind.NTP, 0.5, 5e-5, 0.9, 0.999, 1e-7, 0.0, 1, 1024, 64);
+    }
+
+    public TrainingConfig withLoss(LossKind kind) {
+        return new TrainingConfig(kind, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
+                teacherContext, studentContext);
+    }
+
+    public TrainingConfig withLearningRate(double lr) {
+        return new TrainingConfig(loss, mixLambda, lr, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
+                teacherContext, studentContext);
+    }
+
+    public TrainingConfig withSteps(int steps) {
+        return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, steps,
+                teacherContext, studentContext);
+    }
+
+    public TrainingConfig withContexts(int teacher, int student) {
+        return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
+                teacher, student);
+    }
+
+    public TrainingConfig withMixLambda(double lambda) {
+        return new TrainingConfig(loss, lambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
+                teacherContext, studentContext);
+    }
+}
