@@ -166,6 +166,36 @@ class LocasMemoryTest {
         }
     }
 
+    /**
+     * The checkpoint our to-dense writes, loaded by transformers on the GPU runner (fixture
+     * dense-reference.safetensors), computes what our sidecar computes.
+     */
+    @Test
+    void denseCheckpointInTransformersMatchesOurSidecar() throws Exception {
+        SafetensorsFile ref = SafetensorsFile.open(TINY.resolve("dense-reference.safetensors"));
+        try (Qwen3Model model = Qwen3Model.load(TINY); NDManager scope = model.manager().newSubManager();
+                LocasMemory memory = MemoryFile.load(TINY.resolve("locas-memory.safetensors"), model)) {
+            NDArray input = scope.create(ref.longs("ids"), new Shape(1, 24));
+            NDArray logits = model.logits(input, 0, memory, null);
+            float[] nll = Nll.perToken(logits, input).toFloatArray();
+            double logitDiff = maxAbsDiff(logits.toFloatArray(), ref.floats("logits"));
+            double nllDiff = maxAbsDiff(nll, ref.floats("nll"));
+            System.out.printf("sidecar vs transformers(dense): max|logit diff| %.3g, max|NLL diff| %.3g%n",
+                    logitDiff, nllDiff);
+            assertThat(logitDiff).isLessThanOrEqualTo(1e-4);
+            assertThat(nllDiff).isLessThanOrEqualTo(1e-5);
+            assertThat(maxAbsDiff(Nll.perToken(model.logits(input), input).toFloatArray(), nll))
+                    .as("the trained memory matters").isGreaterThan(1e-3);
+            // and the export is reproducible: the same memory fuses to a checkpoint that gives the same NLL
+            Path dense = tmp.resolve("dense-again");
+            DenseFusion.toDense(model, memory, dense, StoredType.F32);
+            try (Qwen3Model fused = Qwen3Model.load(dense)) {
+                assertThat(maxAbsDiff(Nll.perToken(fused.logits(input), input).toFloatArray(), ref.floats("nll")))
+                        .isLessThanOrEqualTo(1e-5);
+            }
+        }
+    }
+
     @Test
     void memoryFileRoundTripsAndRefusesAnotherModelShape() throws Exception {
         Path file = tmp.resolve("memory.safetensors");

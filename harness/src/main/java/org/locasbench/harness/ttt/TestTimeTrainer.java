@@ -34,7 +34,9 @@ public final class TestTimeTrainer implements AutoCloseable {
     /** Runs the window's optimiser steps; returns the loss of the last step (before its update). */
     public double train(long[] ids, Window window) {
         double loss = Double.NaN;
-        for (int s = 0; s < config.stepsPerWindow(); s++) {
+        adapter.training(true);
+        try {
+            for (int s = 0; s < config.stepsPerWindow(); s++) {
             try (NDManager scope = model.manager().newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.zeroGradients();
@@ -48,6 +50,9 @@ public final class TestTimeTrainer implements AutoCloseable {
             optimizer.step(adapter.parameters());
             adapter.afterOptimizerStep();
             lastFiniteLoss = loss;
+            }
+        } finally {
+            adapter.training(false);
         }
         return loss;
     }

@@ -11,6 +11,9 @@ public interface TrainableAdapter extends LayerAdapter, AutoCloseable {
     /** The arrays the optimizer updates (each with gradient attached); the frozen backbone is never among them. */
     List<NDArray> parameters();
 
+    /** Switches training-only behaviour (dropout) on or off; scoring always runs with it off. */
+    default void training(boolean on) {}
+
     /** Called after every optimizer step (e.g. a post-step projection onto the constraint set). */
     default void afterOptimizerStep() {}
 

@@ -1,0 +1,40 @@
+package org.locasbench.harness.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.locasbench.harness.console.ProgressBar;
+import org.locasbench.harness.protocol.Window;
+import org.locasbench.harness.protocol.WindowPlan;
+import org.locasbench.harness.ttt.AdapterFactory;
+import org.locasbench.harness.ttt.StreamingProtocol;
+import org.locasbench.harness.ttt.TrainingConfig;
+import org.locasbench.harness.ttt.WindowResult;
+import org.locasbench.model.Qwen3Model;
+
+/** Runs the streaming protocol for a command with a progress bar and describes the result as JSON. */
+final class StreamingRun {
+    private StreamingRun() {}
+
+    static StreamingProtocol.Run run(Qwen3Model model, long[] ids, TrainingOptions options, AdapterFactory factory,
+            TrainingConfig config) {
+        List<Window> plan = WindowPlan.of(ids.length, options.window, options.context);
+        ProgressBar bar = new ProgressBar(System.err, "ttt", plan.size(), ids.length);
+        return StreamingProtocol.run(model, ids, plan, factory, config, r -> bar.step(r.end() - r.start()));
+    }
+
+    static ObjectNode describe(Qwen3Model model, TextInput.Tokens tokens, TrainingOptions options,
+            TrainingConfig config, StreamingProtocol.Run run) {
+        ObjectNode json = JsonOutput.object().put("model", model.directory().toString())
+                .put("text", tokens.description()).put("tokens", tokens.ids().length).put("window", options.window)
+                .put("context", options.context).put("loss", config.loss().name()).put("lr", config.learningRate())
+                .put("steps", config.stepsPerWindow()).put("trainable_parameters", run.adapter().parameterCount())
+                .put("mean_nll", run.meanNll()).put("ppl", Math.exp(run.meanNll()));
+        ArrayNode windows = json.putArray("windows");
+        for (WindowResult r : run.windows()) {
+            windows.addObject().put("index", r.index()).put("start", r.start()).put("end", r.end())
+                    .put("nll", r.meanNll()).put("train_loss", r.trainLoss());
+        }
+        return json;
+    }
+}

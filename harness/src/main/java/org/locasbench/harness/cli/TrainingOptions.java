@@ -1,0 +1,42 @@
+package org.locasbench.harness.cli;
+
+import java.nio.file.Path;
+import org.locasbench.harness.ttt.LossKind;
+import org.locasbench.harness.ttt.TrainingConfig;
+import picocli.CommandLine.Option;
+
+/** Streaming-protocol and optimiser options shared by {@code ttt} (Locas) and {@code lora-ttt}. */
+public final class TrainingOptions {
+    @Option(names = "--window", defaultValue = "256", description = "New tokens per window (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--context", defaultValue = "256", description = "Context before each window (default ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--loss", defaultValue = "NTP", description = "NTP (default), SD or MIX.")
+    String loss;
+
+    @Option(names = "--lambda", defaultValue = "0.5", description = "MIX weight of NTP (default ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--teacher-context", defaultValue = "1024", description = "SD teacher context (default ${DEFAULT-VALUE}).")
+    int teacherContext;
+
+    @Option(names = "--student-context", defaultValue = "64", description = "SD student context (default ${DEFAULT-VALUE}).")
+    int studentContext;
+
+    @Option(names = "--lr", description = "AdamW learning rate (default: 1e-3 for Locas, 5e-5 for LoRA as Temp-Lora).")
+    Double lr;
+
+    @Option(names = "--steps", defaultValue = "1", description = "Optimiser steps per window (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON results here instead of stdout.")
+    Path json;
+
+    TrainingConfig apply(TrainingConfig preset) {
+        TrainingConfig c = preset.withLoss(LossKind.parse(loss)).withSteps(steps)
+                .withContexts(teacherContext, studentContext).withMixLambda(lambda);
+        return lr == null ? c : c.withLearningRate(lr);
+    }
+}
