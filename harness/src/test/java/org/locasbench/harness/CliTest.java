@@ -1,0 +1,125 @@
+package org.locasbench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.locasbench.harness.cli.Main;
+import org.locasbench.model.TestData;
+
+/** The locas-bench command line end to end, in-process, on the tiny fixture model. */
+class CliTest {
+    static final String TINY = TestData.fixture("tiny-qwen3").toString();
+    static final String IDS = TestData.fixture("tiny-qwen3/ids.json").toString();
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    @BeforeAll
+    static void dataDir() {
+        System.setProperty("locas.data.dir", TestData.dataDir().toString());
+    }
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandAndUnknownOptionsExitWithUsage() {
+        Result help = run("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("score", "memorize", "nll", "to-dense", "ttt", "lora-ttt", "lora-merge");
+        Result unknown = run("nll", "--model", TINY, "--ids", IDS, "--bogus");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown option: '--bogus'");
+    }
+
+    @Test
+    void freshMemoryLeavesNllUnchangedAndTtTrainedOneFusesToTheSameNll() throws Exception {
+        Path memory = tmp.resolve("fresh.safetensors");
+        Result memorize = run("memorize", "--model", TINY, "--ids", IDS, "--keep-top", "8", "--init", "highest",
+                "--out", memory.toString());
+        assertThat(memorize.code()).as(memorize.err()).isZero();
+        assertThat(memorize.json().get("parameters").asInt()).isEqualTo(2 * 3 * 8 * 64);
+        double base = run("nll", "--model", TINY, "--ids", IDS).json().get("mean_nll").asDouble();
+        double withFresh = run("nll", "--model", TINY, "--ids", IDS, "--memory", memory.toString()).json()
+                .get("mean_nll").asDouble();
+        assertThat(withFresh).isEqualTo(base);
+
+        Path trained = tmp.resolve("trained.safetensors");
+        Result ttt = run("ttt", "--model", TINY, "--ids", IDS, "--window", "8", "--context", "8", "--width", "8",
+                "--lr", "0.05", "--steps", "2", "--out", trained.toString());
+        assertThat(ttt.code()).as(ttt.err()).isZero();
+        assertThat(ttt.json().get("windows")).hasSize(3);
+        double sidecar = run("nll", "--model", TINY, "--ids", IDS, "--memory", trained.toString()).json()
+                .get("mean_nll").asDouble();
+        assertThat(sidecar).isNotEqualTo(base);
+        Path dense = tmp.resolve("dense");
+        assertThat(run("to-dense", "--model", TINY, "--memory", trained.toString(), "--out", dense.toString()).code())
+                .isZero();
+        double fused = run("nll", "--model", dense.toString(), "--ids", IDS).json().get("mean_nll").asDouble();
+        assertThat(fused).isCloseTo(sidecar, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(Files.readString(dense.resolve("config.json"))).contains("\"intermediate_size\" : 200");
+    }
+
+    @Test
+    void loraTttAndMergeMirrorTheLocasCommands() throws Exception {
+        Path adapter = tmp.resolve("adapter");
+        Result ttt = run("lora-ttt", "--model", TINY, "--ids", IDS, "--window", "8", "--context", "8", "--rank", "4",
+                "--dropout", "0", "--lr", "0.05", "--steps", "2", "--out", adapter.toString());
+        assertThat(ttt.code()).as(ttt.err()).isZero();
+        assertThat(ttt.json().get("lr").asDouble()).isEqualTo(0.05);
+        assertThat(adapter.resolve("adapter_config.json")).exists();
+        Path merged = tmp.resolve("merged");
+        Result merge = run("lora-merge", "--model", TINY, "--adapter", adapter.toString(), "--out", merged.toString());
+        assertThat(merge.code()).as(merge.err()).isZero();
+        assertThat(Files.readString(merged.resolve("config.json"))).contains("\"intermediate_size\" : 192");
+        Result defaults = run("lora-ttt", "--model", TINY, "--ids", IDS, "--window", "8", "--rank", "2");
+        assertThat(defaults.json().get("lr").asDouble()).as("Temp-Lora default").isEqualTo(5e-5);
+    }
+
+    @Test
+    void badInputGetsOneClearErrorAndNoOutputFile() {
+        Path out = tmp.resolve("never.safetensors");
+        Result missing = run("memorize", "--model", tmp.resolve("nope").toString(), "--ids", IDS, "--out",
+                out.toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: ").contains("nope");
+        Result negative = run("ttt", "--model", TINY, "--ids", IDS, "--lr", "-1");
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("learning rate must be a positive number");
+        Result zeroWindow = run("ttt", "--model", TINY, "--ids", IDS, "--window", "0");
+        assertThat(zeroWindow.err()).contains("window size must be positive");
+        Result tooWide = run("memorize", "--model", TINY, "--ids", IDS, "--width", "999", "--out", out.toString());
+        assertThat(tooWide.code()).isEqualTo(2);
+        assertThat(tooWide.err()).contains("memory width must be in 1..192");
+        assertThat(out).doesNotExist();
+        assertThat(tmp).isEmptyDirectory();
+    }
+}
