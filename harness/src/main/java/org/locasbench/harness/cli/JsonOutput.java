@@ -9,7 +9,7 @@ import org.locasbench.model.AtomicFiles;
 
 /** Commands answer in JSON: on stdout, or written atomically to {@code --out}. */
 public final class JsonOutput {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonOutput() {}
 

@@ -1,10 +1,8 @@
 package org.locasbench.harness.ttt;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
@@ -37,9 +35,7 @@ public final class TestTimeTrainer implements AutoCloseable {
         adapter.training(true);
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
-            try (NDManager scope = model.manager().newSubManager();
-                    GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.zeroGradients();
+            try (NDManager scope = model.manager().newSubManager(); GradientScope gc = new GradientScope()) {
                 NDArray objective = loss(scope, ids, window);
                 loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                 if (!Double.isFinite(loss)) {

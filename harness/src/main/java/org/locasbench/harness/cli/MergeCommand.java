@@ -1,0 +1,30 @@
+package org.locasbench.harness.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.locasbench.harness.experiment.ExperimentReport;
+import org.locasbench.harness.experiment.Experiments;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Combine the results directories of several shards (--shard i/n) into one report.")
+public final class MergeCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "Results directories written by `run --shard`.")
+    List<Path> dirs;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory for the merged report.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentReport report = Experiments.merge(dirs);
+        var files = report.write(out);
+        System.out.print(report.table());
+        System.out.println("merged " + report.results().size() + " results from " + dirs.size() + " directories into "
+                + out + " (" + files.size() + " files)");
+        return 0;
+    }
+}

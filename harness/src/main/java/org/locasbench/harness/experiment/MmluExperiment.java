@@ -1,0 +1,233 @@
+package org.locasbench.harness.experiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.locasbench.harness.cli.Defaults;
+import org.locasbench.harness.data.MmluDataset;
+import org.locasbench.harness.data.MmluQuestion;
+import org.locasbench.harness.data.Pg19Library;
+import org.locasbench.harness.protocol.WindowPlan;
+import org.locasbench.harness.ttt.StreamingProtocol;
+import org.locasbench.locas.DenseFusion;
+import org.locasbench.locas.LocasMemory;
+import org.locasbench.locas.MemoryFile;
+import org.locasbench.lora.LoraAdapter;
+import org.locasbench.lora.LoraMerge;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.safetensors.StoredType;
+
+/**
+ * MMLU by answer NLL and the forgetting protocol, top to bottom:
+ * data (subjects' test questions, dev rows as k-shot examples) -> memorize (for locas / lora: stream the forgetting
+ * book through the score-then-train protocol) -> variants (base; Locas sidecar and Locas fused with to_dense; LoRA
+ * merged) -> evaluate (each question scored by the NLL of " A".." D" after a k-shot prompt; lowest wins) -> metrics
+ * (accuracy per subject, macro average). Subjects are the work units spread over devices.
+ */
+public final class MmluExperiment {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] LETTERS = {"A", "B", "C", "D"};
+
+    private MmluExperiment() {}
+
+    /** One evaluated model: a name and where its weights (and optional memory) are. */
+    record Variant(String name, Method method, Path modelDir, Path memoryFile, long paramsAdded) {}
+
+    public static ExperimentReport run(ExperimentConfig c, Shard shard) throws Exception {
+        Path dir = c.mmluDir() != null ? Path.of(c.mmluDir()) : Defaults.dataDir().resolve("mmlu");
+        TreeMap<String, List<MmluQuestion>> test = MmluDataset.load(dir, "test");
+        TreeMap<String, List<MmluQuestion>> dev = MmluDataset.load(dir, "dev");
+        List<String> subjects = shard.select(new ArrayList<>(c.subjects() != null ? c.subjects() : test.keySet()));
+        for (String s : subjects) {
+            if (!test.containsKey(s)) {
+                throw new IllegalArgumentException("invalid config value 'subjects': no test file for '" + s + "'");
+            }
+        }
+        Path modelDir = ModelSession.resolveModel(c);
+        Path work = Files.createTempDirectory("mmlu-variants");
+        List<Variant> variants = prepareVariants(c, modelDir, work);
+        List<ObjectNode> results = new ArrayList<>();
+        for (Variant v : variants) {
+            List<Map<String, Object>> perSubject = DevicePool.run(subjects, c.devices(),
+                    device -> ModelSession.open(v.modelDir(), c, device),
+                    (subject, session, device) -> evaluateSubject(c, session, v, test.get(subject),
+                            dev.getOrDefault(subject, List.of())));
+            results.add(record(c, v, subjects, perSubject));
+        }
+        return new ExperimentReport("mmlu", results, Map.of(), table(results));
+    }
+
+    /** Trains on the forgetting book once per method and writes what the variants need (memory, fused, merged). */
+    static List<Variant> prepareVariants(ExperimentConfig c, Path modelDir, Path work) throws Exception {
+        List<Variant> variants = new ArrayList<>();
+        long[] ids = null;
+        for (Method m : c.methodList()) {
+            if (m == Method.NONE || m == Method.LONG_CONTEXT) {
+                variants.add(new Variant("base", Method.NONE, modelDir, null, 0));
+                continue;
+            }
+            try (ModelSession session = ModelSession.open(modelDir, c, c.devices().get(0))) {
+                if (ids == null) {
+                    var library = Pg19Library.load(c.pg19Manifest() != null ? Path.of(c.pg19Manifest())
+                            : Defaults.pg19Manifest());
+                    ids = session.tokenizer().encode(Pg19Library.text(library.book(c.forgettingBook())));
+                    if (c.maxTokens() != null && ids.length > c.maxTokens()) {
+                        ids = Arrays.copyOf(ids, c.maxTokens());
+                    }
+                }
+                MethodSetup setup = MethodSetup.of(c, m);
+                Qwen3Model model = session.model();
+                StreamingProtocol.Run run = StreamingProtocol.run(model, ids, WindowPlan.of(ids.length, c.window(),
+                        setup.context()), setup.factory(), setup.training(), r -> { });
+                if (m == Method.LOCAS) {
+                    try (LocasMemory memory = (LocasMemory) run.adapter()) {
+                        Path file = work.resolve("memory.safetensors");
+                        MemoryFile.save(memory, file);
+                        Path dense = work.resolve("locas-dense");
+                        DenseFusion.toDense(model, memory, dense, StoredType.F32);
+                        variants.add(new Variant("locas-sidecar", m, modelDir, file, memory.parameterCount()));
+                        variants.add(new Variant("locas-dense", m, dense, null, memory.parameterCount()));
+                    }
+                } else {
+                    try (LoraAdapter lora = (LoraAdapter) run.adapter()) {
+                        Path merged = work.resolve("lora-merged");
+                        LoraMerge.merge(model, lora, merged, StoredType.F32);
+                        variants.add(new Variant("lora-merged", m, merged, null, lora.parameterCount()));
+                    }
+                }
+            }
+        }
+        return variants;
+    }
+
+    static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
+            List<MmluQuestion> questions, List<MmluQuestion> devRows) {
+        Qwen3Model model = session.model();
+        LocasMemory memory = v.memoryFile() == null ? null : MemoryFile.load(v.memoryFile(), model);
+        try {
+            LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
+            long[][] letterIds = new long[4][];
+            for (int i = 0; i < 4; i++) {
+                letterIds[i] = session.tokenizer().encode(" " + LETTERS[i]);
+            }
+            int limit = c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
+                    : questions.size();
+            int correct = 0;
+            List<Integer> predictions = new ArrayList<>();
+            for (MmluQuestion q : questions.subList(0, limit)) {
+                int shots = Math.min(c.shots(), devRows.size());
+                long[] prompt = session.tokenizer().encode(prompt(q, devRows.subList(0, shots)));
+                int predicted = argminNll(model, adapter, prompt, letterIds);
+                predictions.add(predicted);
+                if (predicted == q.answer()) {
+                    correct++;
+                }
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("subject", questions.get(0).subject());
+            r.put("questions", limit);
+            r.put("correct", correct);
+            r.put("predictions", predictions);
+            return r;
+        } finally {
+            if (memory != null) {
+                memory.close();
+            }
+        }
+    }
+
+    /** The hendrycks prompt: a header, k solved dev examples, then the question ending in "Answer:". */
+    static String prompt(MmluQuestion q, List<MmluQuestion> shots) {
+        StringBuilder sb = new StringBuilder("The following are multiple choice questions (with answers) about "
+                + q.subject().replace('_', ' ') + ".\n\n");
+        for (MmluQuestion s : shots) {
+            sb.append(format(s)).append(' ').append(LETTERS[s.answer()]).append("\n\n");
+        }
+        return sb.append(format(q)).toString();
+    }
+
+    private static String format(MmluQuestion q) {
+        StringBuilder sb = new StringBuilder(q.question().strip());
+        for (int i = 0; i < 4; i++) {
+            sb.append('\n').append(LETTERS[i]).append(". ").append(q.choices().get(i).strip());
+        }
+        return sb.append("\nAnswer:").toString();
+    }
+
+    /** Sum of the NLL of each option's tokens after the prompt; one forward per option. */
+    static int argminNll(Qwen3Model model, LayerAdapter adapter, long[] prompt, long[][] options) {
+        int best = 0;
+        double bestNll = Double.POSITIVE_INFINITY;
+        for (int o = 0; o < options.length; o++) {
+            long[] ids = Arrays.copyOf(prompt, prompt.length + options[o].length);
+            System.arraycopy(options[o], 0, ids, prompt.length, options[o].length);
+            try (NDManager scope = model.manager().newSubManager()) {
+                NDArray input = scope.create(ids, new Shape(1, ids.length));
+                float[] nll = org.locasbench.model.Nll.perToken(model.logits(input, 0, adapter, null), input)
+                        .toFloatArray();
+                double sum = 0;
+                for (int k = prompt.length - 1; k < nll.length; k++) {
+                    sum += nll[k];
+                }
+                if (sum < bestNll) {
+                    bestNll = sum;
+                    best = o;
+                }
+            }
+        }
+        return best;
+    }
+
+    static ObjectNode record(ExperimentConfig c, Variant v, List<String> subjects, List<Map<String, Object>> perSubject) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("schema_version", ResultsWriter.SCHEMA_VERSION).put("experiment", "mmlu").put("name", "mmlu-" + v.name())
+                .put("unit", String.join(",", subjects));
+        r.putObject("parameters").put("method", v.method().id()).put("variant", v.name())
+                .put("model", v.modelDir().toString()).put("forgetting_book", v.method() == Method.NONE ? null
+                        : c.forgettingBook()).put("label", v.name());
+        r.set("config", JSON.valueToTree(c));
+        r.set("environment", RunEnvironment.describe(c.devices().toString()));
+        ObjectNode m = r.putObject("metrics");
+        ObjectNode bySubject = m.putObject("accuracy_by_subject");
+        double macro = 0;
+        int total = 0;
+        int correct = 0;
+        ArrayNode predictions = r.putObject("series").putArray("predictions");
+        for (Map<String, Object> s : perSubject) {
+            int q = (Integer) s.get("questions");
+            int ok = (Integer) s.get("correct");
+            bySubject.put((String) s.get("subject"), (double) ok / q);
+            macro += (double) ok / q;
+            total += q;
+            correct += ok;
+            predictions.add(JSON.valueToTree(s.get("predictions")));
+        }
+        m.put("macro_accuracy", macro / perSubject.size()).put("micro_accuracy", (double) correct / total)
+                .put("questions", total).put("params_added", v.paramsAdded());
+        return r;
+    }
+
+    public static String table(List<ObjectNode> results) {
+        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "variant", "macro acc",
+                "micro acc", "questions"));
+        for (ObjectNode r : results) {
+            JsonNode m = r.get("metrics");
+            sb.append(String.format("%-16s %10.4f %10.4f %10d%n", r.get("parameters").get("variant").asText(),
+                    m.get("macro_accuracy").asDouble(), m.get("micro_accuracy").asDouble(), m.get("questions").asInt()));
+        }
+        return sb.toString();
+    }
+}
