@@ -31,7 +31,17 @@ public final class CurvePlot {
         return this;
     }
 
+    /** A standalone SVG document. */
     public String toSvg(int width, int height) {
+        return draw(width, height).getSVGDocument();
+    }
+
+    /** An {@code <svg>} element to inline in an HTML page. */
+    public String toSvgElement(int width, int height) {
+        return draw(width, height).getSVGElement();
+    }
+
+    private SVGGraphics2D draw(int width, int height) {
         System.setProperty("java.awt.headless", "true");
         XYSeriesCollection data = new XYSeriesCollection();
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
@@ -56,6 +66,6 @@ public final class CurvePlot {
         plot.setRenderer(renderer);
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         chart.draw(g, new java.awt.Rectangle(0, 0, width, height));
-        return g.getSVGDocument();
+        return g;
     }
 }

@@ -56,6 +56,10 @@ class Pg19SuiteTest {
     static ObjectNode run(String method) throws Exception {
         MethodSetup setup = MethodSetup.of(config, Method.parse(method));
         ObjectNode r = StreamingExperiment.runBook(config, book, session, List.of(setup)).get(0);
+        ObjectNode none = RESULTS.get("none");
+        ObjectNode metrics = (ObjectNode) r.get("metrics");
+        metrics.put("wall_relative_to_none", none == null ? 1.0 : metrics.get("wall_seconds").asDouble()
+                / none.get("metrics").get("wall_seconds").asDouble());
         new ResultsWriter(AllureResults.resultsDir("pg19")).write(r.get("name").asText(), r);
         RESULTS.put(method, r);
         return r;

@@ -1,0 +1,84 @@
+package org.locasbench.reports;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.locasbench.harness.experiment.RunEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code mvn verify} does after the suites: the Allure HTML report (history carried over), the comparison page,
+ * and the regression gate against {@code reports/baselines} (or, with {@code --accept}, new baselines).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true)
+public final class ReportPipeline implements Callable<Integer> {
+    @Option(names = "--results", split = ",", required = true, description = "Directories with results JSON.")
+    List<Path> results;
+
+    @Option(names = "--allure-results", required = true)
+    Path allureResults;
+
+    @Option(names = "--allure-home", required = true)
+    Path allureHome;
+
+    @Option(names = "--history", required = true, description = "Folder that keeps Allure history between runs.")
+    Path history;
+
+    @Option(names = "--out", required = true)
+    Path out;
+
+    @Option(names = "--baselines", required = true)
+    Path baselines;
+
+    @Option(names = "--accept", arity = "1", defaultValue = "false", description = "Write new baselines.")
+    boolean accept;
+
+    @Option(names = "--skip-allure", arity = "1", defaultValue = "false")
+    boolean skipAllure;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new ReportPipeline()).execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("report pipeline failed (see above)");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String commit = RunEnvironment.gitCommit();
+        Files.createDirectories(out);
+        if (!skipAllure && Files.isDirectory(allureResults)) {
+            new AllureRunner(allureHome).generate(allureResults, history, out, commit);
+            System.out.println("Allure report: " + out.resolve("allure/index.html") + " (serve over HTTP), "
+                    + out.resolve("allure-single/index.html") + " (opens from file://)");
+        }
+        ResultSet set = ResultSet.load(results);
+        if (accept) {
+            for (Path f : BaselineGate.accept(baselines, set, commit)) {
+                System.out.println("accepted new baseline " + f);
+            }
+        }
+        List<BaselineGate.Row> rows = BaselineGate.compare(baselines, set);
+        Path page = out.resolve("comparison/index.html");
+        Files.createDirectories(page.getParent());
+        Files.writeString(page, ComparisonPage.render(set, rows, commit,
+                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)), StandardCharsets.UTF_8);
+        System.out.println("comparison page: " + page);
+        if (!rows.isEmpty()) {
+            System.out.println("\nmetrics against reports/baselines:\n" + BaselineGate.table(rows));
+        }
+        if (BaselineGate.failed(rows)) {
+            System.err.println("REGRESSION: metrics moved beyond their tolerance (table above). If the change is "
+                    + "intended, accept new baselines: mvn -B verify -Dbaselines.accept=true, and commit "
+                    + "reports/baselines.");
+            return 1;
+        }
+        return 0;
+    }
+}
