@@ -39,7 +39,7 @@ public final class LoraTttCommand implements Callable<Integer> {
         try (Qwen3Model model = modelOptions.load(dir)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);
             StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training,
-                    (m, firstWindow) -> LoraAdapter.create(m, lora), config);
+                    (m, firstWindow) -> LoraAdapter.create(m, lora), config, lora.seed(), "lora " + lora);
             try (LoraAdapter adapter = (LoraAdapter) run.adapter()) {
                 if (out != null) {
                     LoraFile.save(adapter, out, dir.toString());

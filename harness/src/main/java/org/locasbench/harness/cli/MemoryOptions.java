@@ -24,6 +24,10 @@ public final class MemoryOptions {
             description = "reparameterize (default: clip rows in the forward pass) or post_step_projection.")
     String clipping;
 
+    String describe() {
+        return "locas width " + width + " init " + init + " seed " + seed + " clipping " + clipping;
+    }
+
     public LocasMemory memorize(Qwen3Model model, long[] ids) {
         return Memorizer.memorize(model, ids, width, InitStrategy.parse(init), seed, Clipping.parse(clipping));
     }

@@ -16,11 +16,16 @@ import org.locasbench.model.Qwen3Model;
 final class StreamingRun {
     private StreamingRun() {}
 
+    /** {@code method} describes the adapter (kind and its hyper-parameters) for the checkpoint fingerprint. */
     static StreamingProtocol.Run run(Qwen3Model model, long[] ids, TrainingOptions options, AdapterFactory factory,
-            TrainingConfig config) {
+            TrainingConfig config, long seed, String method) {
         List<Window> plan = WindowPlan.of(ids.length, options.window, options.context);
         ProgressBar bar = new ProgressBar(System.err, "ttt", plan.size(), ids.length);
-        return StreamingProtocol.run(model, ids, plan, factory, config, r -> bar.step(r.end() - r.start()));
+        String fingerprint = method + "|" + config + "|" + options.window + "/" + options.context + "|seed " + seed
+                + "|ids " + ids.length + ":" + java.util.Arrays.hashCode(ids) + "|"
+                + org.locasbench.model.ModelFingerprint.of(model.directory());
+        return StreamingProtocol.run(model, ids, plan, factory, config, options.runOptions(seed, fingerprint),
+                r -> bar.step(r.end() - r.start()));
     }
 
     static ObjectNode describe(Qwen3Model model, TextInput.Tokens tokens, TrainingOptions options,

@@ -2,6 +2,8 @@ package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
 import org.locasbench.harness.ttt.LossKind;
+import org.locasbench.harness.ttt.RunOptions;
+import org.locasbench.harness.ttt.TestTimeTrainer;
 import org.locasbench.harness.ttt.TrainingConfig;
 import picocli.CommandLine.Option;
 
@@ -33,6 +35,34 @@ public final class TrainingOptions {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON results here instead of stdout.")
     Path json;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write a crash-safe checkpoint (adapter, optimiser, metrics so far) here.")
+    Path checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "10",
+            description = "Windows between checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir.")
+    boolean resume;
+
+    @Option(names = "--on-non-finite", defaultValue = "stop",
+            description = "stop (default) or skip: what a NaN/Inf training loss does.")
+    String onNonFinite;
+
+    RunOptions runOptions(long seed, String fingerprint) {
+        if (resume && checkpointDir == null) {
+            throw new IllegalArgumentException("--resume needs --checkpoint-dir");
+        }
+        TestTimeTrainer.NonFinitePolicy policy = switch (onNonFinite.toLowerCase(java.util.Locale.ROOT)) {
+            case "stop" -> TestTimeTrainer.NonFinitePolicy.STOP;
+            case "skip" -> TestTimeTrainer.NonFinitePolicy.SKIP_WINDOW;
+            default -> throw new IllegalArgumentException("--on-non-finite must be stop or skip, got '" + onNonFinite
+                    + "'");
+        };
+        return new RunOptions(seed, policy, checkpointDir, checkpointEvery, resume, fingerprint);
+    }
 
     TrainingConfig apply(TrainingConfig preset) {
         TrainingConfig c = preset.withLoss(LossKind.parse(loss)).withSteps(steps)

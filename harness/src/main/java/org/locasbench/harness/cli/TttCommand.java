@@ -36,7 +36,8 @@ public final class TttCommand implements Callable<Integer> {
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);
-            StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training, memoryOptions::memorize, config);
+            StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training, memoryOptions::memorize, config,
+                    memoryOptions.seed, memoryOptions.describe());
             try (LocasMemory memory = (LocasMemory) run.adapter()) {
                 if (out != null) {
                     MemoryFile.save(memory, out);

@@ -59,7 +59,7 @@ public final class ConfigLoader {
             return YAML.treeToValue(tree, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("unknown config key '" + e.getPropertyName() + "'; known keys: "
-                    + e.getKnownPropertyIds());
+                    + new java.util.TreeSet<>(e.getKnownPropertyIds().stream().map(Object::toString).toList()));
         } catch (IOException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new IllegalArgumentException(cause.getMessage(), cause);

@@ -57,9 +57,15 @@ public final class AdamW implements AutoCloseable {
         return step;
     }
 
-    /** The moment buffers of one parameter (m, v), e.g. for checkpointing. */
+    /** The moment buffers (m, v) of one parameter, created (zero) if it was never updated; for checkpointing. */
     public NDArray[] moments(NDArray parameter) {
-        return moments.get(parameter);
+        return moments.computeIfAbsent(parameter, k -> new NDArray[] {state.zeros(k.getShape(), k.getDataType()),
+                state.zeros(k.getShape(), k.getDataType())});
+    }
+
+    /** Restores the step count of a checkpoint (bias corrections depend on it). */
+    public void restoreSteps(int steps) {
+        this.step = steps;
     }
 
     @Override

@@ -10,6 +10,12 @@ public final class NonFiniteLossException extends RuntimeException {
         this.window = window;
     }
 
+    public NonFiniteLossException(int window, double loss, double lastFinite, String what) {
+        super(what + " at window " + window + " (last finite loss " + lastFinite + "); lower the learning rate "
+                + "or check the input; no metrics were written for this run");
+        this.window = window;
+    }
+
     public int window() {
         return window;
     }

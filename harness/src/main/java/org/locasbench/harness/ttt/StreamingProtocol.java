@@ -3,6 +3,7 @@ package org.locasbench.harness.ttt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
@@ -34,14 +35,37 @@ public final class StreamingProtocol {
 
     public static Run run(Qwen3Model model, long[] ids, List<Window> plan, AdapterFactory factory,
             TrainingConfig config, Consumer<WindowResult> listener) {
+        return run(model, ids, plan, factory, config, RunOptions.DEFAULT, listener);
+    }
+
+    /** The protocol with a seed, a NaN policy and (optionally) checkpoints every N windows / resume from the last. */
+    public static Run run(Qwen3Model model, long[] ids, List<Window> plan, AdapterFactory factory,
+            TrainingConfig config, RunOptions options, Consumer<WindowResult> listener) {
         List<WindowResult> results = new ArrayList<>();
+        Optional<TrainingCheckpoint.Loaded> resumed = Optional.empty();
+        if (options.resume() && options.checkpointDir() != null) {
+            resumed = TrainingCheckpoint.load(options.checkpointDir());
+            if (resumed.isPresent() && !resumed.get().fingerprint().equals(options.fingerprint())) {
+                throw new IllegalArgumentException("checkpoint in " + options.checkpointDir() + " belongs to another "
+                        + "run (different config, data or model); use a new --checkpoint-dir or drop --resume");
+            }
+            resumed.ifPresent(r -> results.addAll(r.results()));
+        }
         TrainableAdapter adapter = null;
         TestTimeTrainer trainer = null;
         try {
             for (Window w : plan) {
                 if (factory != null && adapter == null) {
-                    adapter = factory.create(model, Arrays.copyOfRange(ids, w.contextStart(), w.end()));
-                    trainer = new TestTimeTrainer(model, adapter, config);
+                    // always made from the first window, so a resumed run starts from the same memory
+                    Window first = plan.get(0);
+                    adapter = factory.create(model, Arrays.copyOfRange(ids, first.contextStart(), first.end()));
+                    trainer = new TestTimeTrainer(model, adapter, config, options.seed(), options.onNonFinite());
+                    if (resumed.isPresent() && resumed.get().windowsDone() > 0) {
+                        TrainingCheckpoint.restore(resumed.get(), adapter, trainer.optimizer());
+                    }
+                }
+                if (w.index() < results.size()) {
+                    continue; // done before the interruption
                 }
                 long t0 = System.nanoTime();
                 float[] nll = WindowScorer.score(model, adapter == null ? LayerAdapter.NONE : adapter, ids, w);
@@ -52,12 +76,25 @@ public final class StreamingProtocol {
                 for (float v : nll) {
                     sum += v;
                 }
+                if (!Double.isFinite(sum)) {
+                    throw new NonFiniteLossException(w.index(), sum, loss, "the window's NLL became non-finite");
+                }
                 WindowResult r = new WindowResult(w.index(), w.start(), w.end(), nll.length, sum, loss,
                         (t1 - t0) / 1e9, (t2 - t1) / 1e9);
                 results.add(r);
                 listener.accept(r);
+                if (options.checkpointDir() != null && (results.size() % options.checkpointEvery() == 0
+                        || results.size() == plan.size())) {
+                    TrainingCheckpoint.save(options.checkpointDir(), options.fingerprint(), results.size(), results,
+                            adapter, trainer == null ? null : trainer.optimizer());
+                }
             }
             return new Run(List.copyOf(results), adapter);
+        } catch (java.io.IOException e) {
+            if (adapter != null) {
+                adapter.close();
+            }
+            throw new java.io.UncheckedIOException("cannot write the checkpoint in " + options.checkpointDir(), e);
         } catch (RuntimeException e) {
             if (adapter != null) {
                 adapter.close();

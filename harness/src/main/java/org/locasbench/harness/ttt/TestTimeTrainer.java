@@ -20,37 +20,76 @@ public final class TestTimeTrainer implements AutoCloseable {
     private final TrainableAdapter adapter;
     private final TrainingConfig config;
     private final AdamW optimizer;
+    private final long seed;
+    private final NonFinitePolicy onNonFinite;
     private double lastFiniteLoss = Double.NaN;
 
+    /** What to do when a window's loss is NaN/Inf. Non-finite parameters always stop the run. */
+    public enum NonFinitePolicy {
+        /** Throw {@link NonFiniteLossException}: no metrics are written. */
+        STOP,
+        /** Skip that window's update (the parameters are untouched) and go on; the window is flagged. */
+        SKIP_WINDOW
+    }
+
     public TestTimeTrainer(Qwen3Model model, TrainableAdapter adapter, TrainingConfig config) {
+        this(model, adapter, config, 0, NonFinitePolicy.STOP);
+    }
+
+    public TestTimeTrainer(Qwen3Model model, TrainableAdapter adapter, TrainingConfig config, long seed,
+            NonFinitePolicy onNonFinite) {
         this.model = model;
         this.adapter = adapter;
         this.config = config;
         this.optimizer = new AdamW(model.manager(), config);
+        this.seed = seed;
+        this.onNonFinite = onNonFinite;
     }
 
-    /** Runs the window's optimiser steps; returns the loss of the last step (before its update). */
+    /**
+     * Runs the window's optimiser steps; returns the loss of the last step (before its update), or NaN when the window
+     * was skipped. The random stream (dropout) is reseeded from (seed, window), so a resumed run replays exactly.
+     */
     public double train(long[] ids, Window window) {
         double loss = Double.NaN;
         adapter.training(true);
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + window.index()));
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
             try (NDManager scope = model.manager().newSubManager(); GradientScope gc = new GradientScope()) {
                 NDArray objective = loss(scope, ids, window);
                 loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                 if (!Double.isFinite(loss)) {
+                    if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
+                        System.err.println("warning: training loss " + loss + " at window " + window.index()
+                                + " (last finite " + lastFiniteLoss + "): update skipped");
+                        return Double.NaN;
+                    }
                     throw new NonFiniteLossException(window.index(), loss, lastFiniteLoss);
                 }
                 gc.backward(objective);
             }
             optimizer.step(adapter.parameters());
             adapter.afterOptimizerStep();
+            requireFiniteParameters(window, loss);
             lastFiniteLoss = loss;
             }
         } finally {
             adapter.training(false);
         }
         return loss;
+    }
+
+    private void requireFiniteParameters(Window window, double loss) {
+        for (NDArray p : adapter.parameters()) {
+            try (NDManager scope = model.manager().newSubManager()) {
+                NDArray sum = Scoped.use(p, scope).sum();
+                if (!Double.isFinite(sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble())) {
+                    throw new NonFiniteLossException(window.index(), Double.NaN, loss,
+                            "the adapter's parameters became non-finite after the update");
+                }
+            }
+        }
     }
 
     NDArray loss(NDManager scope, long[] ids, Window window) {

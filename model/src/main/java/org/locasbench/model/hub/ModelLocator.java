@@ -41,8 +41,8 @@ public final class ModelLocator {
                         new ModelFormatException(asPath, "hub cache folder without a snapshot for refs/main"));
                 return snapshot;
             }
-            throw new ModelFormatException(asPath, "neither a model directory (no config.json) nor a hub cache folder "
-                    + "(no snapshots/)");
+            throw new ModelFormatException(asPath, "no config.json here, so not a model directory (and no snapshots/, "
+                    + "so not a hub cache folder either); point --model at the folder with config.json and the weights");
         }
         if (!spec.matches("[\\w.-]+/[\\w.-]+(@[\\w./-]+)?")) {
             throw new ModelFormatException(asPath, "no such directory, and not a hub id of the form ORG/NAME[@REVISION]");

@@ -46,6 +46,14 @@ public final class SafetensorsWriter {
         return put(name, type, shape, buf.rewind());
     }
 
+    /** Adds an fp64 tensor, stored exactly as F64. */
+    public SafetensorsWriter add(String name, double[] values, long[] shape) {
+        checkCount(name, values.length, shape);
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asDoubleBuffer().put(values);
+        return put(name, StoredType.F64, shape, buf);
+    }
+
     public SafetensorsWriter add(String name, long[] values, long[] shape) {
         checkCount(name, values.length, shape);
         ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);

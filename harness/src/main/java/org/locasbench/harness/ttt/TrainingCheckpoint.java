@@ -1,0 +1,122 @@
+package org.locasbench.harness.ttt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.locasbench.model.AtomicFiles;
+import org.locasbench.model.ModelFormatException;
+import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.safetensors.SafetensorsFile;
+import org.locasbench.model.safetensors.SafetensorsWriter;
+
+/**
+ * A resumable state of the streaming protocol: the adapter's parameters and AdamW moments
+ * ({@code state-<gen>.safetensors}, exact fp32/fp64) and {@code progress.json} (windows done, their metrics, optimiser
+ * steps, the generation it belongs to, a fingerprint of the run). The state file of a generation is written before the
+ * progress file that names it, each atomically, and older generations are deleted after; a crash at any moment
+ * leaves a consistent pair. The random stream needs no saving: dropout is reseeded from (seed, window).
+ */
+public final class TrainingCheckpoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PROGRESS = "progress.json";
+
+    /** What {@link #load} found. */
+    public record Loaded(Path dir, int generation, int windowsDone, int optimizerSteps, List<WindowResult> results,
+            String fingerprint) {}
+
+    private TrainingCheckpoint() {}
+
+    public static void save(Path dir, String fingerprint, int generation, List<WindowResult> results,
+            TrainableAdapter adapter, AdamW optimizer) throws IOException {
+        Files.createDirectories(dir);
+        String stateName = "state-" + generation + ".safetensors";
+        if (adapter != null) {
+            SafetensorsWriter w = new SafetensorsWriter().metadata("format", "locas-bench-checkpoint/1");
+            List<NDArray> params = adapter.parameters();
+            for (int i = 0; i < params.size(); i++) {
+                NDArray p = params.get(i);
+                NDArray[] mv = optimizer.moments(p);
+                add(w, "param." + i, p);
+                add(w, "adam.m." + i, mv[0]);
+                add(w, "adam.v." + i, mv[1]);
+            }
+            w.write(dir.resolve(stateName));
+        }
+        ObjectNode progress = JSON.createObjectNode().put("fingerprint", fingerprint).put("generation", generation)
+                .put("windows_done", results.size()).put("optimizer_steps", optimizer == null ? 0 : optimizer.steps())
+                .put("state", adapter == null ? null : stateName);
+        ArrayNode rs = progress.putArray("results");
+        for (WindowResult r : results) {
+            rs.add(JSON.valueToTree(r));
+        }
+        AtomicFiles.write(dir.resolve(PROGRESS), o -> JSON.writeValue(o, progress));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path old : files.filter(p -> p.getFileName().toString().startsWith("state-")
+                    && !p.getFileName().toString().equals(stateName)).toList()) {
+                Files.deleteIfExists(old);
+            }
+        }
+    }
+
+    private static void add(SafetensorsWriter w, String name, NDArray a) {
+        long[] shape = a.getShape().getShape();
+        if (a.getDataType() == DataType.FLOAT64) {
+            w.add(name, a.toDoubleArray(), shape);
+        } else {
+            w.add(name, a.toType(DataType.FLOAT32, false).toFloatArray(), shape,
+                    org.locasbench.model.safetensors.StoredType.F32);
+        }
+    }
+
+    public static Optional<Loaded> load(Path dir) {
+        Path file = dir.resolve(PROGRESS);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode p = JSON.readTree(file.toFile());
+            List<WindowResult> results = new ArrayList<>();
+            for (JsonNode r : p.get("results")) {
+                results.add(JSON.treeToValue(r, WindowResult.class));
+            }
+            return Optional.of(new Loaded(dir, p.get("generation").asInt(), p.get("windows_done").asInt(),
+                    p.get("optimizer_steps").asInt(), results, p.get("fingerprint").asText()));
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "unreadable checkpoint progress (" + e.getMessage() + "); delete the "
+                    + "checkpoint directory to start over", e);
+        }
+    }
+
+    /** Puts the saved parameters and moments into a freshly created adapter and optimiser. */
+    public static void restore(Loaded loaded, TrainableAdapter adapter, AdamW optimizer) {
+        Path state = loaded.dir().resolve("state-" + loaded.generation() + ".safetensors");
+        SafetensorsFile f = SafetensorsFile.open(state);
+        List<NDArray> params = adapter.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            NDArray p = params.get(i);
+            NDArray[] mv = optimizer.moments(p);
+            set(f, "param." + i, p);
+            set(f, "adam.m." + i, mv[0]);
+            set(f, "adam.v." + i, mv[1]);
+        }
+        optimizer.restoreSteps(loaded.optimizerSteps());
+    }
+
+    private static void set(SafetensorsFile f, String name, NDArray target) {
+        if (target.getDataType() == DataType.FLOAT64) {
+            target.set(f.doubles(name));
+        } else {
+            target.set(f.floats(name));
+        }
+    }
+}
