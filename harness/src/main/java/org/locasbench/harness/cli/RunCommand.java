@@ -37,9 +37,19 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "Print the effective config and exit.")
     boolean printConfig;
 
+    @Option(names = "--resume", description = "Continue interrupted runs from their checkpoints (needs checkpointDir).")
+    boolean resume;
+
     @Override
     public Integer call() throws Exception {
-        ExperimentConfig c = ConfigLoader.load(experiment, config, overrides, System.getProperties());
+        List<String> all = new ArrayList<>(overrides);
+        if (resume) {
+            all.add("resume=true");
+        }
+        ExperimentConfig c = ConfigLoader.load(experiment, config, all, System.getProperties());
+        if (c.resume() && c.checkpointDir() == null) {
+            throw new IllegalArgumentException("--resume needs a checkpointDir (--set checkpointDir=DIR)");
+        }
         if (printConfig) {
             JsonOutput.emit(JsonOutput.JSON.valueToTree(c), null);
             return 0;

@@ -56,7 +56,12 @@ public record ExperimentConfig(
         String forgettingBook,
         // ablation
         List<String> inits,
-        List<Integer> widths) {
+        List<Integer> widths,
+        // reliability
+        String onNonFinite,
+        String checkpointDir,
+        int checkpointEvery,
+        boolean resume) {
 
     public ExperimentConfig {
         require(window > 0, "window", "must be a positive number of tokens, got " + window);
@@ -71,12 +76,24 @@ public record ExperimentConfig(
         require(methods != null && !methods.isEmpty(), "methods", "must list at least one of none, locas, lora");
         methods.forEach(Method::parse);
         require(shots >= 0, "shots", "must be >= 0, got " + shots);
+        require(onNonFinite.equals("stop") || onNonFinite.equals("skip"), "onNonFinite", "must be stop or skip, got "
+                + onNonFinite);
+        require(checkpointEvery >= 1, "checkpointEvery", "must be >= 1 window, got " + checkpointEvery);
     }
 
     private static void require(boolean ok, String field, String message) {
         if (!ok) {
             throw new IllegalArgumentException("invalid config value '" + field + "': " + message);
         }
+    }
+
+    /** Seed, NaN policy and checkpointing of one run; checkpoints go to {@code checkpointDir/<run name>}. */
+    public org.locasbench.harness.ttt.RunOptions runOptions(String runName, String fingerprint) {
+        return new org.locasbench.harness.ttt.RunOptions(seed, onNonFinite.equals("skip")
+                ? org.locasbench.harness.ttt.TestTimeTrainer.NonFinitePolicy.SKIP_WINDOW
+                : org.locasbench.harness.ttt.TestTimeTrainer.NonFinitePolicy.STOP,
+                checkpointDir == null ? null : java.nio.file.Path.of(checkpointDir, runName), checkpointEvery, resume,
+                fingerprint);
     }
 
     public List<Method> methodList() {

@@ -65,7 +65,7 @@ public final class StreamingExperiment {
         return new ExperimentReport(c.experiment(), results, plots, SummaryTable.streaming(results));
     }
 
-    static List<ObjectNode> runBook(ExperimentConfig c, Pg19Book book, ModelSession session, List<MethodSetup> setups) {
+    public static List<ObjectNode> runBook(ExperimentConfig c, Pg19Book book, ModelSession session, List<MethodSetup> setups) {
         long[] ids = session.tokenizer().encode(Pg19Library.text(book));
         if (c.maxTokens() != null && ids.length > c.maxTokens()) {
             ids = Arrays.copyOf(ids, c.maxTokens());
@@ -77,8 +77,12 @@ public final class StreamingExperiment {
             var plan = WindowPlan.of(ids.length, c.window(), setup.context());
             ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
             long t0 = System.nanoTime();
+            String runName = c.experiment() + "-" + book.id() + "-" + setup.label().replaceAll("[^A-Za-z0-9_.-]+", "-");
+            String fingerprint = runName + "|" + setup.training() + "|" + c.window() + "/" + setup.context() + "|"
+                    + c.seed() + "|" + ids.length + ":" + Arrays.hashCode(ids) + "|"
+                    + org.locasbench.model.ModelFingerprint.of(model.directory());
             StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(),
-                    r -> bar.step(r.end() - r.start()));
+                    c.runOptions(runName, fingerprint), r -> bar.step(r.end() - r.start()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             long added;
             try (TrainableAdapter adapter = run.adapter()) {
