@@ -187,9 +187,25 @@ public final class LocomoExperiment {
                 : adversarialF1 / adversarialCount).put("adversarial_negative_f1", adversarialCount == 0 ? 0
                 : -adversarialF1 / adversarialCount).put("questions", limit).put("dialogue_tokens",
                 dialogue.ids().length).put("params_added", paramsAdded).put("train_seconds", trainSeconds)
-                .put("answer_seconds", answerSeconds);
+                .put("answer_seconds", answerSeconds).put("wall_seconds", trainSeconds + answerSeconds)
+                .put("tokens_per_second", (dialogue.ids().length * (setup.method().trains() ? 1 : 0)
+                        + (double) limit * (visible + c.maxAnswerTokens())) / (trainSeconds + answerSeconds));
         r.putObject("series").set("answers", answers);
         return r;
+    }
+
+    /** Score of every question in order, for the report. */
+    public static String plot(ObjectNode result) {
+        JsonNode answers = result.get("series").get("answers");
+        double[] x = new double[answers.size()];
+        double[] y = new double[answers.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+            y[i] = answers.get(i).get("score").asDouble();
+        }
+        String label = result.get("parameters").get("label").asText();
+        return new CurvePlot("LoCoMo " + result.get("unit").asText() + ": score per question, " + label,
+                "question", "LoCoMo score (F1 / adversarial check)").add(label, x, y).toSvg(900, 420);
     }
 
     public static String table(List<ObjectNode> results) {

@@ -126,10 +126,13 @@ public final class MmluExperiment {
             int limit = c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
                     : questions.size();
             int correct = 0;
+            long t0 = System.nanoTime();
+            long promptTokens = 0;
             List<Integer> predictions = new ArrayList<>();
             for (MmluQuestion q : questions.subList(0, limit)) {
                 int shots = Math.min(c.shots(), devRows.size());
                 long[] prompt = session.tokenizer().encode(prompt(q, devRows.subList(0, shots)));
+                promptTokens += 4L * prompt.length;
                 int predicted = argminNll(model, adapter, prompt, letterIds);
                 predictions.add(predicted);
                 if (predicted == q.answer()) {
@@ -141,6 +144,8 @@ public final class MmluExperiment {
             r.put("questions", limit);
             r.put("correct", correct);
             r.put("predictions", predictions);
+            r.put("seconds", (System.nanoTime() - t0) / 1e9);
+            r.put("tokens", promptTokens);
             return r;
         } finally {
             if (memory != null) {
@@ -205,6 +210,8 @@ public final class MmluExperiment {
         double macro = 0;
         int total = 0;
         int correct = 0;
+        double seconds = 0;
+        long tokens = 0;
         ArrayNode predictions = r.putObject("series").putArray("predictions");
         for (Map<String, Object> s : perSubject) {
             int q = (Integer) s.get("questions");
@@ -213,11 +220,36 @@ public final class MmluExperiment {
             macro += (double) ok / q;
             total += q;
             correct += ok;
+            seconds += (Double) s.get("seconds");
+            tokens += (Long) s.get("tokens");
             predictions.add(JSON.valueToTree(s.get("predictions")));
         }
         m.put("macro_accuracy", macro / perSubject.size()).put("micro_accuracy", (double) correct / total)
-                .put("questions", total).put("params_added", v.paramsAdded());
+                .put("questions", total).put("params_added", v.paramsAdded()).put("wall_seconds", seconds)
+                .put("tokens_per_second", tokens / seconds);
+        ArrayNode subjectsNode = ((ObjectNode) r.get("series")).putArray("subject");
+        ArrayNode accuracy = ((ObjectNode) r.get("series")).putArray("subject_accuracy");
+        bySubject.fields().forEachRemaining(e -> {
+            subjectsNode.add(e.getKey());
+            accuracy.add(e.getValue().asDouble());
+        });
         return r;
+    }
+
+    /** Accuracy per subject (x: subject number in the table's order) for the report. */
+    public static String plot(ObjectNode result) {
+        JsonNode acc = result.get("series").get("subject_accuracy");
+        List<String> names = new ArrayList<>();
+        result.get("series").get("subject").forEach(n -> names.add((names.size() + 1) + " " + n.asText()));
+        double[] x = new double[acc.size()];
+        double[] y = new double[acc.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+            y[i] = acc.get(i).asDouble();
+        }
+        return new CurvePlot("MMLU accuracy per subject: " + result.get("parameters").get("variant").asText(),
+                "subject: " + String.join(", ", names),
+                "accuracy").add(result.get("parameters").get("variant").asText(), x, y).toSvg(900, 420);
     }
 
     public static String table(List<ObjectNode> results) {

@@ -47,7 +47,7 @@ class LocomoSuiteTest {
         ExperimentConfig c = ConfigLoader.load("locomo", null, List.of("methods=" + method), new Properties());
         ObjectNode r = LocomoExperiment.runConversation(c, conversation, session).get(0);
         new ResultsWriter(AllureResults.resultsDir("locomo")).write(r.get("name").asText(), r);
-        AllureResults.attach(r, null);
+        AllureResults.attach(r, LocomoExperiment.plot(r));
         JsonNode m = r.get("metrics");
         assertThat(m.get("questions").asInt()).isEqualTo(25);
         assertThat(m.get("f1_by_category").size()).isEqualTo(5);

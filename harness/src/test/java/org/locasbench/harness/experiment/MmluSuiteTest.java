@@ -56,7 +56,7 @@ class MmluSuiteTest {
         }
         ObjectNode r = MmluExperiment.record(config, v, new ArrayList<>(test.keySet()), perSubject);
         new ResultsWriter(AllureResults.resultsDir("mmlu")).write(r.get("name").asText(), r);
-        AllureResults.attach(r, null);
+        AllureResults.attach(r, MmluExperiment.plot(r));
         RESULTS.put(name, r);
         var m = r.get("metrics");
         assertThat(m.get("questions").asInt()).isEqualTo(60);
