@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.locasbench.harness.experiment.CurvePlot;
+import org.locasbench.harness.experiment.StreamingExperiment;
 
 /**
  * A static HTML page (inline CSS and SVG, no scripts, opens from file://) that puts the methods of every experiment
@@ -76,9 +77,7 @@ public final class ComparisonPage {
             CurvePlot plot = new CurvePlot(title + ", book " + unit.getKey() + ": NLL per window (before training)",
                     "tokens streamed", "mean NLL of the window (nats)");
             for (JsonNode r : unit.getValue()) {
-                JsonNode s = r.get("series");
-                double[] x = values(s.get("window_end"));
-                plot.add(r.get("parameters").get("label").asText(), x, values(s.get("window_nll")));
+                StreamingExperiment.addWindowCurve(plot, r);
             }
             h.append(plot.toSvgElement(900, 420)).append("</figure>\n");
         }
@@ -163,14 +162,6 @@ public final class ComparisonPage {
             out.computeIfAbsent(r.get("unit").asText(), k -> new ArrayList<>()).add(r);
         }
         return out;
-    }
-
-    private static double[] values(JsonNode array) {
-        double[] v = new double[array.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = array.get(i).asDouble();
-        }
-        return v;
     }
 
     private static String td(double v, int digits) {

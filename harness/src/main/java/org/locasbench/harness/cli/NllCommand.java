@@ -45,16 +45,8 @@ public final class NllCommand implements Callable<Integer> {
             try {
                 LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
                 List<Window> plan = WindowPlan.of(ids.length, window, context);
-                float[] nll = new float[ids.length - 1];
-                for (Window w : plan) {
-                    float[] part = WindowScorer.score(model, adapter, ids, w);
-                    System.arraycopy(part, 0, nll, w.firstScored() - 1, part.length);
-                }
-                double sum = 0;
-                for (float v : nll) {
-                    sum += v;
-                }
-                double mean = sum / nll.length;
+                float[] nll = WindowScorer.scoreAll(model, adapter, ids, plan, w -> { });
+                double mean = WindowScorer.mean(nll);
                 var json = JsonOutput.object().put("model", dir.toString()).put("text", tokens.description())
                         .put("memory", memoryFile == null ? null : memoryFile.toString()).put("tokens", ids.length)
                         .put("mean_nll", mean).put("ppl", Math.exp(mean));

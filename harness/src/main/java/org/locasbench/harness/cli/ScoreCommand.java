@@ -56,20 +56,11 @@ public final class ScoreCommand implements Callable<Integer> {
                 }
             }
             List<Window> windows = WindowPlan.of(ids.length, window, context);
-            float[] nll = new float[ids.length - 1];
             ProgressBar bar = new ProgressBar(System.err, "score", windows.size(), ids.length);
             long start = System.nanoTime();
-            for (Window w : windows) {
-                float[] part = WindowScorer.score(model, LayerAdapter.NONE, ids, w);
-                System.arraycopy(part, 0, nll, w.firstScored() - 1, part.length);
-                bar.step(w.newTokens());
-            }
+            float[] nll = WindowScorer.scoreAll(model, LayerAdapter.NONE, ids, windows, w -> bar.step(w.newTokens()));
             double seconds = (System.nanoTime() - start) / 1e9;
-            double sum = 0;
-            for (float v : nll) {
-                sum += v;
-            }
-            double mean = sum / nll.length;
+            double mean = WindowScorer.mean(nll);
             stdout.printf("model     %s (%,d parameters, %s, %s)%n", dir, model.parameterCount(),
                     modelOptions.precision, modelOptions.device);
             stdout.printf("text      %s: %,d tokens, %,d scored%n", tokens.description(), ids.length, nll.length);

@@ -158,16 +158,21 @@ public final class StreamingExperiment {
                 "tokens streamed", "mean NLL of the window (nats)");
         for (ObjectNode r : results) {
             if (r.get("unit").asText().equals(book)) {
-                JsonNode s = r.get("series");
-                double[] x = new double[s.get("window_end").size()];
-                double[] y = new double[x.length];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = s.get("window_end").get(i).asDouble();
-                    y[i] = s.get("window_nll").get(i).asDouble();
-                }
-                plot.add(r.get("parameters").get("label").asText(), x, y);
+                addWindowCurve(plot, r);
             }
         }
         return plot.toSvg(900, 500);
+    }
+
+    /** Adds a result's per-window NLL (x: tokens streamed) as a line labelled with its method. */
+    public static CurvePlot addWindowCurve(CurvePlot plot, JsonNode result) {
+        JsonNode s = result.get("series");
+        double[] x = new double[s.get("window_end").size()];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = s.get("window_end").get(i).asDouble();
+            y[i] = s.get("window_nll").get(i).asDouble();
+        }
+        return plot.add(result.get("parameters").get("label").asText(), x, y);
     }
 }

@@ -21,6 +21,26 @@ public final class WindowScorer {
         }
     }
 
+    /** Per-token NLL of positions 1..n-1 of the whole sequence, window by window; {@code afterWindow} sees each. */
+    public static float[] scoreAll(Qwen3Model model, LayerAdapter adapter, long[] ids, java.util.List<Window> plan,
+            java.util.function.Consumer<Window> afterWindow) {
+        float[] nll = new float[ids.length - 1];
+        for (Window w : plan) {
+            float[] part = score(model, adapter, ids, w);
+            System.arraycopy(part, 0, nll, w.firstScored() - 1, part.length);
+            afterWindow.accept(w);
+        }
+        return nll;
+    }
+
+    public static double mean(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
     public static NDArray inputIds(NDManager scope, long[] ids, Window window) {
         long[] slice = Arrays.copyOfRange(ids, window.contextStart(), window.end());
         return scope.create(slice, new Shape(1, slice.length));

@@ -35,14 +35,7 @@ final class AllureResults {
         CurvePlot plot = new CurvePlot(title, "tokens streamed", "mean NLL of the window (nats)");
         for (ObjectNode r : baseline == null || baseline == run ? new ObjectNode[] {run}
                 : new ObjectNode[] {baseline, run}) {
-            JsonNode s = r.get("series");
-            double[] x = new double[s.get("window_end").size()];
-            double[] y = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = s.get("window_end").get(i).asDouble();
-                y[i] = s.get("window_nll").get(i).asDouble();
-            }
-            plot.add(r.get("parameters").get("label").asText(), x, y);
+            StreamingExperiment.addWindowCurve(plot, r);
         }
         return plot.toSvg(900, 500);
     }
