@@ -13,8 +13,4 @@ public final class Nll {
         NDArray targets = ids.get(":, 1:").expandDims(-1);
         return logProbs.gather(targets, -1).squeeze(-1).neg();
     }
-
-    public static double perplexity(double meanNll) {
-        return Math.exp(meanNll);
-    }
 }

@@ -1,6 +1,5 @@
 package org.locasbench.harness.cli;
 
-import ai.djl.Device;
 import java.nio.file.Path;
 import org.locasbench.model.Precision;
 import org.locasbench.model.Qwen3Model;
@@ -18,7 +17,7 @@ public final class ModelOptions {
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default), fp16 (GPU) or fp64.")
     String precision;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:N]; default ${DEFAULT-VALUE}.")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N; default ${DEFAULT-VALUE}.")
     String device;
 
     public Path resolveDirectory() {
@@ -27,22 +26,13 @@ public final class ModelOptions {
     }
 
     public Qwen3Model load(Path directory) {
-        return Qwen3Model.load(directory, Precision.parse(precision), parseDevice(device));
+        return Qwen3Model.load(directory, Precision.parse(precision),
+                org.locasbench.harness.experiment.ModelSession.parseDevice(device));
     }
 
     public static TextTokenizer tokenizerFor(Qwen3Model model) {
         TextTokenizer tokenizer = TextTokenizer.load(model.directory());
         tokenizer.requireFits(model.config().vocabSize(), model.directory().resolve("config.json"));
         return tokenizer;
-    }
-
-    static Device parseDevice(String spec) {
-        if (spec.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (spec.matches("gpu(:\\d+)?")) {
-            return Device.gpu(spec.contains(":") ? Integer.parseInt(spec.substring(4)) : 0);
-        }
-        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N, got '" + spec + "'");
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embedding in the "rotate half" layout Qwen3 uses: {@code x cos(p f) + rotate_half(x) sin(p f)} with
@@ -39,9 +38,5 @@ public final class RotaryEmbedding {
         NDArray second = x.get("..., " + half + ":");
         NDArray rotated = NDArrays.concat(new NDList(second.neg(), first), -1);
         return x.mul(tables.get(0)).add(rotated.mul(tables.get(1)));
-    }
-
-    public Shape frequencyShape() {
-        return inverseFrequencies.getShape();
     }
 }
