@@ -48,46 +48,50 @@ public final class ScoreCommand implements Callable<Integer> {
         try (Qwen3Model model = modelOptions.load(dir)) {
             TextTokenizer[] tokenizer = new TextTokenizer[1];
             TextInput.Tokens tokens = input.read(() -> tokenizer[0] = ModelOptions.tokenizerFor(model));
-            long[] ids = tokens.ids();
-            for (long id : ids) {
-                if (id >= model.config().vocabSize()) {
-                    throw new IllegalArgumentException("token id " + id + " >= vocab_size " + model.config()
-                            .vocabSize() + " of " + dir + "; the ids were made for another model");
+            try {
+                score(model, dir, tokens, tokenizer[0], stdout);
+            } finally {
+                if (tokenizer[0] != null) {
+                    tokenizer[0].close();
                 }
-            }
-            List<Window> windows = WindowPlan.of(ids.length, window, context);
-            ProgressBar bar = new ProgressBar(System.err, "score", windows.size(), ids.length);
-            long start = System.nanoTime();
-            float[] nll = WindowScorer.scoreAll(model, LayerAdapter.NONE, ids, windows, w -> bar.step(w.newTokens()));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double mean = WindowScorer.mean(nll);
-            stdout.printf("model     %s (%,d parameters, %s, %s)%n", dir, model.parameterCount(),
-                    modelOptions.precision, modelOptions.device);
-            stdout.printf("text      %s: %,d tokens, %,d scored%n", tokens.description(), ids.length, nll.length);
-            stdout.printf("windows   %d x %d new tokens, context %d%n", windows.size(), window, context);
-            stdout.printf("mean NLL  %.4f nats/token   PPL %.2f   (%.0f tokens/s)%n", mean, Math.exp(mean),
-                    ids.length / seconds);
-            if (show > 0) {
-                stdout.printf("%n%8s  %-18s %8s%n", "position", "token", "NLL");
-                for (int i = 0; i < Math.min(show, nll.length); i++) {
-                    String piece = tokenizer[0] != null ? tokenizer[0].decode(new long[] {ids[i + 1]}) : "";
-                    stdout.printf("%8d  %-18s %8.4f%n", i + 1, quote(piece) + " " + ids[i + 1], nll[i]);
-                }
-            }
-            if (out != null) {
-                ObjectNode json = new ObjectMapper().createObjectNode();
-                json.put("model", dir.toString()).put("text", tokens.description()).put("window", window)
-                        .put("context", context).put("mean_nll", mean).put("ppl", Math.exp(mean));
-                json.putPOJO("ids", ids);
-                json.putPOJO("nll", nll);
-                AtomicFiles.write(out, o -> new ObjectMapper().writeValue(o, json));
-                stdout.println("wrote " + out);
-            }
-            if (tokenizer[0] != null) {
-                tokenizer[0].close();
             }
         }
         return 0;
+    }
+
+    /** Scores and reports; {@code tokenizer} (null for --ids input) only decodes the tokens shown. */
+    private void score(Qwen3Model model, Path dir, TextInput.Tokens tokens, TextTokenizer tokenizer, PrintStream stdout)
+            throws Exception {
+        long[] ids = tokens.ids();
+        Commands.requireIdsFit(ids, model);
+        List<Window> windows = WindowPlan.of(ids.length, window, context);
+        ProgressBar bar = new ProgressBar(System.err, "score", windows.size(), ids.length);
+        long start = System.nanoTime();
+        float[] nll = WindowScorer.scoreAll(model, LayerAdapter.NONE, ids, windows, w -> bar.step(w.newTokens()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double mean = WindowScorer.mean(nll);
+        stdout.printf("model     %s (%,d parameters, %s, %s)%n", dir, model.parameterCount(),
+                modelOptions.precision, modelOptions.device);
+        stdout.printf("text      %s: %,d tokens, %,d scored%n", tokens.description(), ids.length, nll.length);
+        stdout.printf("windows   %d x %d new tokens, context %d%n", windows.size(), window, context);
+        stdout.printf("mean NLL  %.4f nats/token   PPL %.2f   (%.0f tokens/s)%n", mean, Math.exp(mean),
+                ids.length / seconds);
+        if (show > 0) {
+            stdout.printf("%n%8s  %-18s %8s%n", "position", "token", "NLL");
+            for (int i = 0; i < Math.min(show, nll.length); i++) {
+                String piece = tokenizer != null ? tokenizer.decode(new long[] {ids[i + 1]}) : "";
+                stdout.printf("%8d  %-18s %8.4f%n", i + 1, quote(piece) + " " + ids[i + 1], nll[i]);
+            }
+        }
+        if (out != null) {
+            ObjectNode json = new ObjectMapper().createObjectNode();
+            json.put("model", dir.toString()).put("text", tokens.description()).put("window", window)
+                    .put("context", context).put("mean_nll", mean).put("ppl", Math.exp(mean));
+            json.putPOJO("ids", ids);
+            json.putPOJO("nll", nll);
+            AtomicFiles.write(out, o -> new ObjectMapper().writeValue(o, json));
+            stdout.println("wrote " + out);
+        }
     }
 
     private static String quote(String s) {

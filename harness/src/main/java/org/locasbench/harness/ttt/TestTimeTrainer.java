@@ -80,14 +80,17 @@ public final class TestTimeTrainer implements AutoCloseable {
         return loss;
     }
 
+    /** One host read per step: any NaN/Inf in any parameter makes the fp64 total of their sums non-finite. */
     private void requireFiniteParameters(Window window, double loss) {
-        for (NDArray p : adapter.parameters()) {
-            try (NDManager scope = model.manager().newSubManager()) {
-                NDArray sum = Scoped.use(p, scope).sum();
-                if (!Double.isFinite(sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble())) {
-                    throw new NonFiniteLossException(window.index(), Double.NaN, loss,
-                            "the adapter's parameters became non-finite after the update");
-                }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray total = null;
+            for (NDArray p : adapter.parameters()) {
+                NDArray sum = Scoped.use(p, scope).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+                total = total == null ? sum : total.add(sum);
+            }
+            if (total != null && !Double.isFinite(total.getDouble())) {
+                throw new NonFiniteLossException(window.index(), Double.NaN, loss,
+                        "the adapter's parameters became non-finite after the update");
             }
         }
     }

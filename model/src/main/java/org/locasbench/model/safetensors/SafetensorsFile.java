@@ -198,8 +198,8 @@ public final class SafetensorsFile {
     public double[] doubles(String name) {
         TensorEntry e = entry(name);
         if (e.type() != StoredType.F64) {
-            return java.util.stream.IntStream.range(0, (int) e.elementCount()).mapToDouble(i -> floats(name)[i])
-                    .toArray();
+            float[] widened = floats(name);
+            return java.util.stream.IntStream.range(0, widened.length).mapToDouble(i -> widened[i]).toArray();
         }
         double[] out = new double[Math.toIntExact(e.elementCount())];
         bytes(name).asDoubleBuffer().get(out);
