@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 
@@ -54,11 +55,10 @@ public final class LocasMemory implements TrainableAdapter {
             k = LocasEquations.clipRows(k);
             v = LocasEquations.clipRows(v);
         }
-        if (g.getDataType() != a.getDataType()) {
-            g = g.toType(a.getDataType(), false);
-            k = k.toType(a.getDataType(), false);
-            v = v.toType(a.getDataType(), false);
-        }
+        // fp32 masters under fp16 compute: cast in a way the gradient crosses
+        g = DifferentiableCast.to(g, a.getDataType());
+        k = DifferentiableCast.to(k, a.getDataType());
+        v = DifferentiableCast.to(v, a.getDataType());
         return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, tau[layer]));
     }
 

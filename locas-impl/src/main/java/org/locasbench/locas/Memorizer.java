@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.locasbench.model.ModelFingerprint;
-import org.locasbench.model.Precision;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.nn.LayerWeights;
@@ -75,7 +74,7 @@ public final class Memorizer {
         int d = model.config().hiddenSize();
         float[][] alpha = init == InitStrategy.RANDOM ? null : importance(model, ids);
         Random random = new Random(seed);
-        DataType type = model.precision() == Precision.FP64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        DataType type = model.precision().masterType();
         NDManager m = model.manager();
         List<NDArray> gates = new ArrayList<>();
         List<NDArray> keys = new ArrayList<>();

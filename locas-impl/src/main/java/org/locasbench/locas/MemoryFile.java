@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.locasbench.model.ModelFingerprint;
 import org.locasbench.model.ModelFormatException;
-import org.locasbench.model.Precision;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.safetensors.SafetensorsFile;
 import org.locasbench.model.safetensors.SafetensorsWriter;
@@ -79,7 +78,7 @@ public final class MemoryFile {
                     + meta.get("base_model") + " (fingerprint " + meta.get("base_model_fingerprint") + "), not for "
                     + model.directory() + " (" + fingerprint + "); same shape, so it is used anyway");
         }
-        DataType type = model.precision() == Precision.FP64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        DataType type = model.precision().masterType();
         List<NDArray> gates = new ArrayList<>();
         List<NDArray> keys = new ArrayList<>();
         List<NDArray> values = new ArrayList<>();

@@ -10,10 +10,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.locasbench.model.Precision;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.model.config.Qwen3Config;
@@ -38,7 +38,7 @@ public final class LoraAdapter implements TrainableAdapter {
     public static LoraAdapter create(Qwen3Model model, LoraConfig config) {
         LoraAdapter adapter = new LoraAdapter(model.manager(), config);
         Random random = new Random(config.seed());
-        DataType type = model.precision() == Precision.FP64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        DataType type = model.precision().masterType();
         for (int i = 0; i < model.config().numHiddenLayers(); i++) {
             Map<Projection, NDArray[]> pair = new EnumMap<>(Projection.class);
             for (Projection p : Projection.values()) {
@@ -65,7 +65,7 @@ public final class LoraAdapter implements TrainableAdapter {
     /** An adapter with given A [r, in] and B [out, r] per (layer, projection), e.g. read from a PEFT file. */
     static LoraAdapter of(Qwen3Model model, LoraConfig config, List<Map<Projection, float[][]>> weights) {
         LoraAdapter adapter = new LoraAdapter(model.manager(), config);
-        DataType type = model.precision() == Precision.FP64 ? DataType.FLOAT64 : DataType.FLOAT32;
+        DataType type = model.precision().masterType();
         for (int i = 0; i < weights.size(); i++) {
             Map<Projection, NDArray[]> pair = new EnumMap<>(Projection.class);
             for (Map.Entry<Projection, float[][]> e : weights.get(i).entrySet()) {
@@ -98,10 +98,8 @@ public final class LoraAdapter implements TrainableAdapter {
                 ? Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow() : x;
         NDArray a = Scoped.use(ab[0], x);
         NDArray b = Scoped.use(ab[1], x);
-        if (a.getDataType() != x.getDataType()) {
-            a = a.toType(x.getDataType(), false);
-            b = b.toType(x.getDataType(), false);
-        }
+        a = DifferentiableCast.to(a, x.getDataType());
+        b = DifferentiableCast.to(b, x.getDataType());
         NDArray delta = LayerAdapter.linear(LayerAdapter.linear(input, a), b);
         return base.add(delta.mul(Scoped.scalar(delta, config.scaling())));
     }

@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
+import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.config.Qwen3Config;
 import org.locasbench.model.nn.Attention;
@@ -98,8 +100,7 @@ public final class Qwen3Model implements AutoCloseable {
     public NDArray logits(NDArray ids, long positionOffset, LayerAdapter adapter, KvCache cache) {
         NDArray hidden = hiddenStates(ids, positionOffset, adapter, cache);
         NDArray logits = LayerAdapter.linear(hidden, weights.lmHead());
-        return logits.getDataType() == ai.djl.ndarray.types.DataType.FLOAT16
-                ? logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : logits;
+        return logits.getDataType() == DataType.FLOAT16 ? DifferentiableCast.to(logits, DataType.FLOAT32) : logits;
     }
 
     /** Final-normed hidden states [batch, tokens, hidden]. */

@@ -3,6 +3,7 @@ package org.locasbench.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.Scoped;
@@ -55,14 +56,10 @@ public final class Attention {
         NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);
         NDArray scores = groupedQ.matMul(k.transpose(0, 1, 3, 2));
         scores = scores.mul(Scoped.scalar(scores, scaling));
-        DataType type = scores.getDataType();
-        NDArray scores32 = type == DataType.FLOAT16 ? scores.toType(DataType.FLOAT32, false) : scores;
-        NDArray masked = scores32.reshape(batch, kvHeads, group, tokens, keysLength).add(mask.toType(
-                scores32.getDataType(), false));
+        // an fp16 score plus the fp32 mask promotes to fp32, so the softmax runs in fp32 on either path
+        NDArray masked = scores.reshape(batch, kvHeads, group, tokens, keysLength).add(mask);
         NDArray probs = masked.softmax(-1).reshape(batch, kvHeads, group * tokens, keysLength);
-        if (type == DataType.FLOAT16) {
-            probs = probs.toType(DataType.FLOAT16, false);
-        }
+        probs = DifferentiableCast.to(probs, v.getDataType());
         NDArray context = probs.matMul(v).reshape(batch, heads, tokens, headDim).transpose(0, 2, 1, 3)
                 .reshape(batch, tokens, (long) heads * headDim);
         return adapter.project(layer, Projection.O, context, w.oProj());

@@ -2,6 +2,7 @@ package org.locasbench.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.locasbench.model.adapter.DifferentiableCast;
 
 /** {@code y = w * x / sqrt(mean(x^2) + eps)} over the last axis, computed in fp32 whatever the compute dtype. */
 public final class RmsNorm {
@@ -9,12 +10,12 @@ public final class RmsNorm {
 
     public static NDArray apply(NDArray x, NDArray weight, float eps) {
         DataType type = x.getDataType();
-        NDArray x32 = type == DataType.FLOAT16 ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray x32 = type == DataType.FLOAT16 ? DifferentiableCast.to(x, DataType.FLOAT32) : x;
         // add(Number) is safe under autograd (its backward does not read the scalar); pow(Number) would not be
         NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
         NDArray normed = x32.div(rms);
         if (type == DataType.FLOAT16) {
-            normed = normed.toType(DataType.FLOAT16, false);
+            normed = DifferentiableCast.to(normed, DataType.FLOAT16);
         }
         return normed.mul(weight);
     }
