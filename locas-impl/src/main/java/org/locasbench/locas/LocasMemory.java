@@ -82,7 +82,7 @@ public final class LocasMemory implements TrainableAdapter {
         for (NDArray w : parameters()) {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray norms = Scoped.use(w, scope).square().sum(new int[] {-1}, true).sqrt();
-                w.muli(norms.maximum(1f).pow(-1f));
+                w.divi(norms.maximum(Scoped.scalar(norms, 1.0)));
             }
         }
     }

@@ -9,8 +9,11 @@ public final class Nll {
     /** -log p(ids[t+1] | ids[..t]) for logits [batch, T, vocab] and ids [batch, T]: returns [batch, T-1] (fp32). */
     public static NDArray perToken(NDArray logits, NDArray ids) {
         long t = ids.getShape().get(1);
-        NDArray logProbs = logits.get(":, :" + (t - 1) + ", :").logSoftmax(-1);
-        NDArray targets = ids.get(":, 1:").expandDims(-1);
-        return logProbs.gather(targets, -1).squeeze(-1).neg();
+        return ofTargets(logits.get(":, :" + (t - 1) + ", :"), ids.get(":, 1:"));
+    }
+
+    /** -log p(targets[.., t] | logits[.., t, :]) for logits [batch, T, vocab] and targets [batch, T] (already shifted). */
+    public static NDArray ofTargets(NDArray logits, NDArray targets) {
+        return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg();
     }
 }

@@ -10,6 +10,7 @@ import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.config.Qwen3Config;
 import org.locasbench.model.nn.Attention;
+import org.locasbench.model.nn.ForwardConstants;
 import org.locasbench.model.nn.KvCache;
 import org.locasbench.model.nn.LayerWeights;
 import org.locasbench.model.nn.Qwen3Weights;
@@ -32,7 +33,7 @@ public final class Qwen3Model implements AutoCloseable {
     private final Qwen3Config config;
     private final NDManager manager;
     private final Qwen3Weights weights;
-    private final RotaryEmbedding rope;
+    private final ForwardConstants constants;
     private final Attention attention;
     private final Precision precision;
 
@@ -42,7 +43,7 @@ public final class Qwen3Model implements AutoCloseable {
         this.manager = manager;
         this.weights = weights;
         this.precision = precision;
-        this.rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        this.constants = new ForwardConstants(manager, new RotaryEmbedding(manager, config.headDim(), config.ropeTheta()));
         this.attention = new Attention(config);
     }
 
@@ -57,6 +58,22 @@ public final class Qwen3Model implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Qwen3Weights weights = Qwen3Weights.load(checkpoint, config, manager, precision);
+            return new Qwen3Model(directory, config, manager, weights, precision);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A model of {@code directory/config.json}'s shapes with random weights (N(0, 0.02), norms 1, as transformers
+     * initialises Qwen3): for speed runs on real shapes when the checkpoint is not at hand. No weight file is read.
+     */
+    public static Qwen3Model random(Path directory, Precision precision, Device device, long seed) {
+        Qwen3Config config = Qwen3Config.read(directory.resolve("config.json"));
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Qwen3Weights weights = Qwen3Weights.random(config, manager, precision, seed, 0.02);
             return new Qwen3Model(directory, config, manager, weights, precision);
         } catch (RuntimeException e) {
             manager.close();
@@ -98,7 +115,11 @@ public final class Qwen3Model implements AutoCloseable {
      * when a cache is given; the cache is then extended). fp16 logits are widened to fp32; fp64 stays fp64.
      */
     public NDArray logits(NDArray ids, long positionOffset, LayerAdapter adapter, KvCache cache) {
-        NDArray hidden = hiddenStates(ids, positionOffset, adapter, cache);
+        return headLogits(hiddenStates(ids, positionOffset, adapter, cache));
+    }
+
+    /** The LM head on final-normed hidden states [.., hidden]: fp32 (or fp64) logits [.., vocab]. */
+    public NDArray headLogits(NDArray hidden) {
         NDArray logits = LayerAdapter.linear(hidden, weights.lmHead());
         return logits.getDataType() == DataType.FLOAT16 ? DifferentiableCast.to(logits, DataType.FLOAT32) : logits;
     }
@@ -114,8 +135,8 @@ public final class Qwen3Model implements AutoCloseable {
         long offset = cache == null ? positionOffset : past;
         NDArray x = weights.embedTokens().get(ids);
         x.attach(scope);
-        NDList tables = rope.tables(x, offset, tokens);
-        NDArray mask = Attention.causalMask(scope, tokens, past);
+        NDList tables = constants.ropeTables(x, offset, tokens);
+        NDArray mask = constants.mask(scope, tokens, past);
         float eps = (float) config.rmsNormEps();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             LayerWeights w = weights.layers().get(i);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "locas-bench", mixinStandardHelpOptions = true, version = "locas-bench 0.1.0",
         description = "Locas test-time memory benchmark harness for Qwen3 on DJL.",
         subcommands = {ScoreCommand.class, MemorizeCommand.class, NllCommand.class, ToDenseCommand.class,
-                TttCommand.class, LoraTttCommand.class, LoraMergeCommand.class, RunCommand.class,
+                TttCommand.class, LoraTttCommand.class, LoraMergeCommand.class, RunCommand.class, SpeedCommand.class,
                 MergeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -20,14 +20,24 @@ public final class ModelOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N; default ${DEFAULT-VALUE}.")
     String device;
 
+    @Option(names = "--random-weights",
+            description = "Do not read weights: initialise the shapes of --model's config.json randomly (N(0, 0.02), "
+                    + "norms 1, as transformers does) - for speed runs on real shapes. --model must be a local folder.")
+    boolean randomWeights;
+
     public Path resolveDirectory() {
         String spec = model != null ? model : Defaults.bundledModel();
+        if (randomWeights && !java.nio.file.Files.isRegularFile(Path.of(spec, "config.json"))) {
+            throw new IllegalArgumentException("--random-weights needs --model to be a local folder with config.json; "
+                    + spec + " is not");
+        }
         return ModelLocator.fromEnvironment(msg -> System.err.println(msg)).resolve(spec);
     }
 
     public Qwen3Model load(Path directory) {
-        return Qwen3Model.load(directory, Precision.parse(precision),
-                org.locasbench.harness.experiment.ModelSession.parseDevice(device));
+        Precision p = Precision.parse(precision);
+        ai.djl.Device d = org.locasbench.harness.experiment.ModelSession.parseDevice(device);
+        return randomWeights ? Qwen3Model.random(directory, p, d, 0) : Qwen3Model.load(directory, p, d);
     }
 
     public static TextTokenizer tokenizerFor(Qwen3Model model) {

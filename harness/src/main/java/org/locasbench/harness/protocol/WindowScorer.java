@@ -51,9 +51,11 @@ public final class WindowScorer {
      * restart at 0 for every window (RoPE is relative, so only the distance to the context matters).
      */
     public static NDArray scoredNll(Qwen3Model model, LayerAdapter adapter, NDArray input, Window window) {
-        NDArray all = Nll.perToken(model.logits(input, 0, adapter, null), input);
-        // all[j] is the NLL of position contextStart + 1 + j
-        int from = window.firstScored() - window.contextStart() - 1;
-        return all.get("0, " + from + ":");
+        NDArray hidden = model.hiddenStates(input, 0, adapter, null);
+        // hidden[j] predicts position contextStart + j + 1; the LM head runs only where an NLL is reported
+        long from = window.firstScored() - window.contextStart() - 1;
+        long length = input.getShape().get(1);
+        NDArray logits = model.headLogits(hidden.get(":, " + from + ":" + (length - 1) + ", :"));
+        return Nll.ofTargets(logits, input.get(":, " + (from + 1) + ":")).get("0, :");
     }
 }

@@ -26,31 +26,53 @@ public final class AdamW implements AutoCloseable {
         this.state = parent.newSubManager();
     }
 
+    /**
+     * One update of every parameter, as torch.optim.AdamW computes it ({@code denom = sqrt(v) / sqrt(1-b2^t) + eps},
+     * {@code p -= lr / (1-b1^t) * m / denom}). Constants are device tensors made once; the two per-step factors are
+     * the only host-to-device copies of a step, so a GPU stream is never drained inside it.
+     */
     public void step(List<NDArray> parameters) {
+        if (parameters.isEmpty()) {
+            return;
+        }
         step++;
         double lr = config.learningRate();
         double correction1 = 1 - Math.pow(config.beta1(), step);
         double correction2 = 1 - Math.pow(config.beta2(), step);
-        for (NDArray p : parameters) {
-            NDArray[] mv = moments.computeIfAbsent(p, k -> new NDArray[] {state.zeros(k.getShape(), k.getDataType()),
-                    state.zeros(k.getShape(), k.getDataType())});
-            try (NDManager scope = state.newSubManager()) {
-                // every getGradient() is a new handle in p's manager: take it once and let the scope free it
-                NDArray grad = p.getGradient();
-                grad.attach(scope);
-                NDArray g = grad;
-                if (config.weightDecay() > 0) {
-                    p.muli(1 - lr * config.weightDecay());
+        try (NDManager stepScope = state.newSubManager()) {
+            NDArray like = parameters.get(0);
+            NDArray stepSize = perStep(stepScope, like, -lr / correction1);
+            NDArray inverseRootCorrection2 = perStep(stepScope, like, 1 / Math.sqrt(correction2));
+            NDArray beta1 = Scoped.scalar(like, config.beta1());
+            NDArray oneMinusBeta1 = Scoped.scalar(like, 1 - config.beta1());
+            NDArray beta2 = Scoped.scalar(like, config.beta2());
+            NDArray oneMinusBeta2 = Scoped.scalar(like, 1 - config.beta2());
+            NDArray epsilon = Scoped.scalar(like, config.epsilon());
+            NDArray decay = Scoped.scalar(like, 1 - lr * config.weightDecay());
+            for (NDArray p : parameters) {
+                NDArray[] mv = moments(p);
+                try (NDManager scope = state.newSubManager()) {
+                    // every getGradient() is a new handle in p's manager: take it once and let the scope free it
+                    NDArray g = p.getGradient();
+                    g.attach(scope);
+                    if (config.weightDecay() > 0) {
+                        p.muli(decay);
+                    }
+                    mv[0].muli(beta1).addi(g.mul(oneMinusBeta1));
+                    mv[1].muli(beta2).addi(g.square().mul(oneMinusBeta2));
+                    NDArray m = Scoped.use(mv[0], scope);
+                    NDArray denominator = Scoped.use(mv[1], scope).sqrt().mul(inverseRootCorrection2).add(epsilon);
+                    p.addi(m.div(denominator).mul(stepSize));
+                    g.subi(g); // zero in place (+0), the next backward starts from nothing
                 }
-                mv[0].muli(config.beta1()).addi(g.mul(1 - config.beta1()));
-                mv[1].muli(config.beta2()).addi(g.square().mul(1 - config.beta2()));
-                NDArray m = Scoped.use(mv[0], scope);
-                NDArray v = Scoped.use(mv[1], scope);
-                NDArray update = m.div(correction1).div(v.div(correction2).sqrt().add(config.epsilon())).mul(lr);
-                p.subi(update);
-                grad.subi(grad); // zero in place (+0), the next backward starts from nothing
             }
         }
+    }
+
+    private static NDArray perStep(NDManager scope, NDArray like, double value) {
+        NDArray scalar = like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? scope.create(value)
+                : scope.create((float) value);
+        return scalar.toType(like.getDataType(), false);
     }
 
     public int steps() {

@@ -1,14 +1,18 @@
 package org.locasbench.model.adapter;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Native-memory and autograd hygiene for DJL.
  *
  * <p>DJL puts an op's result in the manager of the array the op is called on. Adapter parameters live as long as the
  * adapter, so ops called on them would pile up there; {@link #use} gives a differentiable view owned by the forward's
- * scope instead, so everything a forward creates is freed with that scope.
+ * scope instead, so everything a forward creates is freed with that scope. {@link #scalar} gives shared constants.
  */
 public final class Scoped {
     private Scoped() {}
@@ -19,18 +23,38 @@ public final class Scoped {
     }
 
     /**
-     * A 0-d constant of {@code like}'s dtype, owned by {@code like}'s scope. Use it instead of DJL's {@code x.mul(Number)}
-     * (and div/pow/maximum with a Number) inside code that is differentiated: DJL closes the scalar it makes right
-     * after the op, and autograd, which saved it for the backward pass, then reads freed memory (random NaN/Inf
-     * gradients). This one lives until the scope closes, after the backward pass.
+     * A 0-d constant of {@code like}'s dtype on {@code like}'s device. Use it instead of DJL's {@code x.mul(Number)}
+     * (and add/div/pow/maximum with a Number) in the forward and training paths, for two reasons. DJL closes the scalar
+     * it makes right after the op, and autograd, which saved it for the backward pass, then reads freed memory (random
+     * NaN/Inf gradients). And on a GPU every such scalar is a blocking host-to-device copy that drains the stream. These
+     * constants are made once per (device, dtype, value), never freed and never written, so any thread may share them.
+     * Keep the values a bounded set (hyper-parameters, not per-step numbers).
      */
     public static NDArray scalar(NDArray like, double value) {
-        NDManager scope = like.getManager();
-        return switch (like.getDataType()) {
-            case FLOAT64 -> scope.create(value);
-            case FLOAT16 -> scope.create((float) value).toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
-            default -> scope.create((float) value);
+        DataType type = switch (like.getDataType()) {
+            case FLOAT64, FLOAT16 -> like.getDataType();
+            default -> DataType.FLOAT32;
         };
+        return CONSTANTS.computeIfAbsent(new ConstantKey(like.getDevice(), type, value), Scoped::constant);
+    }
+
+    private record ConstantKey(Device device, DataType type, double value) {}
+
+    private static final Map<ConstantKey, NDArray> CONSTANTS = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> CONSTANT_HOMES = new ConcurrentHashMap<>();
+
+    private static NDArray constant(ConstantKey key) {
+        NDManager home = CONSTANT_HOMES.computeIfAbsent(key.device(), NDManager::newBaseManager);
+        if (key.type() == DataType.FLOAT64) {
+            return home.create(key.value());
+        }
+        NDArray fp32 = home.create((float) key.value());
+        if (key.type() == DataType.FLOAT32) {
+            return fp32;
+        }
+        NDArray converted = fp32.toType(key.type(), false);
+        fp32.close();
+        return converted;
     }
 
     /** A differentiable view of {@code parameter} owned by {@code scope}. */

@@ -69,6 +69,7 @@ public final class Attention {
     public static NDArray causalMask(ai.djl.ndarray.NDManager manager, long tokens, long past) {
         NDArray rows = manager.arange(past, past + tokens, 1, DataType.INT64).reshape(tokens, 1);
         NDArray cols = manager.arange(0, past + tokens, 1, DataType.INT64).reshape(1, past + tokens);
-        return cols.gt(rows).toType(DataType.FLOAT32, false).mul(-1e9f);
+        NDArray masked = cols.gt(rows).toType(DataType.FLOAT32, false);
+        return masked.mul(Scoped.scalar(masked, -1e9));
     }
 }

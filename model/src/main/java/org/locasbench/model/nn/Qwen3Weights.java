@@ -46,6 +46,44 @@ public record Qwen3Weights(NDArray embedTokens, List<LayerWeights> layers, NDArr
         return new Qwen3Weights(embed, List.copyOf(layers), norm, head);
     }
 
+    /**
+     * Random weights of the config's shapes, as transformers initialises a fresh Qwen3: every matrix N(0, std^2),
+     * every norm weight 1. For timing real shapes without their checkpoints; drawn on the manager's device.
+     */
+    public static Qwen3Weights random(Qwen3Config c, NDManager manager, Precision precision, long seed, double std) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        RandomInit r = new RandomInit(manager, precision.dataType(), (float) std);
+        int d = c.hiddenSize();
+        int q = c.numAttentionHeads() * c.headDim();
+        int kv = c.numKeyValueHeads() * c.headDim();
+        int m = c.intermediateSize();
+        NDArray embed = r.matrix(c.vocabSize(), d);
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            layers.add(new LayerWeights(r.ones(d), r.matrix(q, d), r.matrix(kv, d), r.matrix(kv, d), r.matrix(d, q),
+                    r.ones(c.headDim()), r.ones(c.headDim()), r.ones(d), r.matrix(m, d), r.matrix(m, d),
+                    r.matrix(d, m)));
+        }
+        NDArray head = c.tieWordEmbeddings() ? embed : r.matrix(c.vocabSize(), d);
+        return new Qwen3Weights(embed, List.copyOf(layers), r.ones(d), head);
+    }
+
+    private record RandomInit(NDManager manager, DataType type, float std) {
+        NDArray matrix(long rows, long cols) {
+            NDArray fp32 = manager.randomNormal(0f, std, new Shape(rows, cols), DataType.FLOAT32);
+            if (type == DataType.FLOAT32) {
+                return fp32;
+            }
+            NDArray converted = fp32.toType(type, false);
+            fp32.close();
+            return converted;
+        }
+
+        NDArray ones(long n) {
+            return manager.ones(new Shape(n), type);
+        }
+    }
+
     private record Loader(Checkpoint checkpoint, NDManager manager, DataType type) {
         NDArray load(String name, long... expected) {
             TensorEntry entry = checkpoint.entry(name);

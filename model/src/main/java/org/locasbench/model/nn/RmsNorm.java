@@ -3,6 +3,7 @@ package org.locasbench.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import org.locasbench.model.adapter.DifferentiableCast;
+import org.locasbench.model.adapter.Scoped;
 
 /** {@code y = w * x / sqrt(mean(x^2) + eps)} over the last axis, computed in fp32 whatever the compute dtype. */
 public final class RmsNorm {
@@ -11,8 +12,8 @@ public final class RmsNorm {
     public static NDArray apply(NDArray x, NDArray weight, float eps) {
         DataType type = x.getDataType();
         NDArray x32 = type == DataType.FLOAT16 ? DifferentiableCast.to(x, DataType.FLOAT32) : x;
-        // add(Number) is safe under autograd (its backward does not read the scalar); pow(Number) would not be
-        NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
+        NDArray meanSquare = x32.square().mean(new int[] {-1}, true);
+        NDArray rms = meanSquare.add(Scoped.scalar(meanSquare, eps)).sqrt();
         NDArray normed = x32.div(rms);
         if (type == DataType.FLOAT16) {
             normed = DifferentiableCast.to(normed, DataType.FLOAT16);

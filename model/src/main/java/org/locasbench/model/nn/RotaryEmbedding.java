@@ -23,11 +23,14 @@ public final class RotaryEmbedding {
 
     /** cos and sin tables [tokens, headDim] for positions offset .. offset+tokens-1, in the home manager of {@code like}. */
     public NDList tables(NDArray like, long offset, long tokens) {
-        NDManager m = like.getManager();
+        return tables(like.getManager(), like.getDataType(), offset, tokens);
+    }
+
+    /** cos and sin tables [tokens, headDim] of dtype {@code type} in {@code m}. */
+    public NDList tables(NDManager m, DataType type, long offset, long tokens) {
         NDArray positions = m.arange(offset, offset + tokens, 1, DataType.INT64).toType(DataType.FLOAT32, false);
         NDArray angles = positions.reshape(tokens, 1).mul(inverseFrequencies.reshape(1, headDim / 2));
         NDArray full = NDArrays.concat(new NDList(angles, angles), -1);
-        DataType type = like.getDataType();
         return new NDList(full.cos().toType(type, false), full.sin().toType(type, false));
     }
 

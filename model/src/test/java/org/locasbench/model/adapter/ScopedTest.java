@@ -48,13 +48,18 @@ class ScopedTest {
     }
 
     @Test
-    void scalarTakesTheDtypeOfItsNeighbour() {
+    void scalarTakesTheDtypeOfItsNeighbourAndIsSharedAndOutlivesScopes() {
+        NDArray shared;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray d = m.create(new double[] {1.0});
             assertThat(Scoped.scalar(d, 0.5).getDataType()).isEqualTo(d.getDataType());
             NDArray f = m.create(new float[] {1f});
-            assertThat(Scoped.scalar(f, 0.5).getDataType()).isEqualTo(f.getDataType());
-            assertThat(Scoped.scalar(f, 0.5).getManager()).isSameAs(m);
+            shared = Scoped.scalar(f, 0.5);
+            assertThat(shared.getDataType()).isEqualTo(f.getDataType());
+            assertThat(shared.getDevice()).isEqualTo(f.getDevice());
+            assertThat(Scoped.scalar(f, 0.5)).as("made once per device, dtype and value").isSameAs(shared);
+            assertThat(Scoped.scalar(f, 0.25)).isNotSameAs(shared);
         }
+        assertThat(shared.getFloat()).as("still readable after the scope that asked for it closed").isEqualTo(0.5f);
     }
 }
