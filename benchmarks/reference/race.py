@@ -62,12 +62,15 @@ def make_ids(book, tokenizer, count, path):
     path.write_text(json.dumps(ids[:count]))
 
 
-def run(name, command, out, env=None):
-    """Runs one side; its stderr goes to NAME.log, its JSON to NAME.json; returns (json, peak MiB)."""
+def run(name, command, out, timeout):
+    """Runs one side; its stderr goes to NAME.log, its JSON to NAME.json; returns the JSON plus the peak MiB."""
     log = out / f"{name}.log"
     print(f"[race] {name}: {' '.join(map(str, command))}", file=sys.stderr, flush=True)
     with PeakGpuMemory() as peak, open(log, "w") as err:
-        done = subprocess.run(list(map(str, command)), stdout=subprocess.DEVNULL, stderr=err, env=env)
+        try:
+            done = subprocess.run(list(map(str, command)), stdout=subprocess.DEVNULL, stderr=err, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            sys.exit(f"error: {name} ran past {timeout} s; see {log}:\n" + log.read_text()[-3000:])
     if done.returncode != 0:
         sys.exit(f"error: {name} exited with {done.returncode}; see {log}:\n" + log.read_text()[-3000:])
     result = json.loads((out / f"{name}.json").read_text())
@@ -96,6 +99,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--windows", type=int, default=8)
+    ap.add_argument("--run-timeout", type=int, default=300, help="seconds one side may take (default 300)")
     ap.add_argument("--book", default=str(ROOT / "data/pg19/10146.txt"))
     ap.add_argument("--tokenizer", default=str(ROOT / "data/models/tiny-qwen3-gutenberg/tokenizer.json"))
     args = ap.parse_args()
@@ -110,12 +114,12 @@ def main():
     for shape in args.shapes.split(","):
         model = HERE / "models" / shape
         reference = run(f"{shape}-reference", [sys.executable, HERE / "locas_reference.py", "--model", model,
-                                                *protocol, "--json", out / f"{shape}-reference.json"], out)
+                                                *protocol, "--json", out / f"{shape}-reference.json"], out, args.run_timeout)
         rows.append((shape, reference, None))
         for precision in args.java_precisions.split(","):
             java = run(f"{shape}-java-{precision}", [args.java, "speed", "--model", model, "--random-weights",
                                                      "--precision", precision, "--device", "gpu", *protocol,
-                                                     "--json", out / f"{shape}-java-{precision}.json"], out)
+                                                     "--json", out / f"{shape}-java-{precision}.json"], out, args.run_timeout)
             rows.append((shape, java, reference["tokens_per_s"]))
 
     header = ("| shape | implementation | precision | score ms | train ms | window ms | tokens/s | peak GPU MiB "

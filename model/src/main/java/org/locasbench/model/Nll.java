@@ -1,6 +1,9 @@
 package org.locasbench.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Next-token negative log-likelihood from logits. */
 public final class Nll {
@@ -12,8 +15,13 @@ public final class Nll {
         return ofTargets(logits.get(":, :" + (t - 1) + ", :"), ids.get(":, 1:"));
     }
 
-    /** -log p(targets[.., t] | logits[.., t, :]) for logits [batch, T, vocab] and targets [batch, T] (already shifted). */
+    /**
+     * -log p(targets[.., t] | logits[.., t, :]) for logits [batch, T, vocab] and targets [batch, T] (already shifted).
+     * fp16 logits go through an fp32 log-softmax (PyTorch's dtype argument: one kernel, differentiable).
+     */
     public static NDArray ofTargets(NDArray logits, NDArray targets) {
-        return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg();
+        NDArray logProbs = logits.getDataType() == DataType.FLOAT16
+                ? JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32) : logits.logSoftmax(-1);
+        return logProbs.gather(targets.expandDims(-1), -1).squeeze(-1).neg();
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import org.locasbench.model.adapter.DifferentiableCast;
+import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.config.Qwen3Config;
 import org.locasbench.model.nn.Attention;
@@ -115,13 +116,13 @@ public final class Qwen3Model implements AutoCloseable {
      * when a cache is given; the cache is then extended). fp16 logits are widened to fp32; fp64 stays fp64.
      */
     public NDArray logits(NDArray ids, long positionOffset, LayerAdapter adapter, KvCache cache) {
-        return headLogits(hiddenStates(ids, positionOffset, adapter, cache));
+        NDArray logits = lmHead(hiddenStates(ids, positionOffset, adapter, cache));
+        return logits.getDataType() == DataType.FLOAT16 ? DifferentiableCast.to(logits, DataType.FLOAT32) : logits;
     }
 
-    /** The LM head on final-normed hidden states [.., hidden]: fp32 (or fp64) logits [.., vocab]. */
-    public NDArray headLogits(NDArray hidden) {
-        NDArray logits = LayerAdapter.linear(hidden, weights.lmHead());
-        return logits.getDataType() == DataType.FLOAT16 ? DifferentiableCast.to(logits, DataType.FLOAT32) : logits;
+    /** The LM head on final-normed hidden states [.., hidden]: logits [.., vocab] in the compute dtype. */
+    public NDArray lmHead(NDArray hidden) {
+        return LayerAdapter.linear(hidden, weights.lmHead());
     }
 
     /** Final-normed hidden states [batch, tokens, hidden]. */
@@ -136,13 +137,20 @@ public final class Qwen3Model implements AutoCloseable {
         NDArray x = weights.embedTokens().get(ids);
         x.attach(scope);
         NDList tables = constants.ropeTables(x, offset, tokens);
-        NDArray mask = constants.mask(scope, tokens, past);
+        NDArray mask = constants.mask(scope, tokens, past, x.getDataType());
         float eps = (float) config.rmsNormEps();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             LayerWeights w = weights.layers().get(i);
-            NDArray attended = attention.forward(i, w, RmsNorm.apply(x, w.inputNorm(), eps), tables, mask, adapter, cache);
-            NDArray h = x.add(attended);
-            x = h.add(SwiGluMlp.forward(i, w, RmsNorm.apply(h, w.postAttentionNorm(), eps), adapter));
+            // a layer's intermediates are freed when it ends; autograd keeps (by reference) what backward needs
+            try (NDManager layerScope = scope.newSubManager()) {
+                NDArray in = Scoped.use(x, layerScope);
+                NDArray attended = attention.forward(i, w, RmsNorm.apply(in, w.inputNorm(), eps), tables, mask,
+                        adapter, cache);
+                NDArray h = in.add(attended);
+                NDArray out = h.add(SwiGluMlp.forward(i, w, RmsNorm.apply(h, w.postAttentionNorm(), eps), adapter));
+                out.attach(scope);
+                x = out;
+            }
         }
         return RmsNorm.apply(x, weights.finalNorm(), eps);
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import org.locasbench.model.Nll;
 import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.LayerAdapter;
 
 /** Per-token NLL of a window's new tokens, given its context, with whatever adapter is attached. */
@@ -14,7 +15,7 @@ public final class WindowScorer {
 
     /** NLL of positions window.firstScored() .. window.end()-1; all native memory is freed before returning. */
     public static float[] score(Qwen3Model model, LayerAdapter adapter, long[] ids, Window window) {
-        try (NDManager scope = model.manager().newSubManager()) {
+        try (NDManager scope = model.manager().newSubManager(); GradientScope off = GradientScope.paused()) {
             NDArray input = inputIds(scope, ids, window);
             NDArray nll = scoredNll(model, adapter, input, window);
             return nll.toFloatArray();
@@ -55,7 +56,7 @@ public final class WindowScorer {
         // hidden[j] predicts position contextStart + j + 1; the LM head runs only where an NLL is reported
         long from = window.firstScored() - window.contextStart() - 1;
         long length = input.getShape().get(1);
-        NDArray logits = model.headLogits(hidden.get(":, " + from + ":" + (length - 1) + ", :"));
+        NDArray logits = model.lmHead(hidden.get(":, " + from + ":" + (length - 1) + ", :"));
         return Nll.ofTargets(logits, input.get(":, " + (from + 1) + ":")).get("0, :");
     }
 }

@@ -8,6 +8,7 @@ import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 
@@ -56,7 +57,7 @@ public final class TestTimeTrainer implements AutoCloseable {
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + window.index()));
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
-            try (NDManager scope = model.manager().newSubManager(); GradientScope gc = new GradientScope()) {
+            try (NDManager scope = model.manager().newSubManager(); GradientScope gc = GradientScope.recording()) {
                 NDArray objective = loss(scope, ids, window);
                 loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                 if (!Double.isFinite(loss)) {

@@ -27,6 +27,7 @@ import org.locasbench.lora.LoraConfig;
 import org.locasbench.model.Precision;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
+import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.model.tokenizer.TextTokenizer;
 
@@ -99,7 +100,7 @@ class Fp16TrainingTest {
     private static List<float[]> gradients(Qwen3Model model, TrainableAdapter adapter, double[] loss) {
         TestTimeTrainer trainer = new TestTimeTrainer(model, adapter, TrainingConfig.locasDefaults());
         List<float[]> out = new ArrayList<>();
-        try (NDManager scope = model.manager().newSubManager(); GradientScope gc = new GradientScope()) {
+        try (NDManager scope = model.manager().newSubManager(); GradientScope gc = GradientScope.recording()) {
             NDArray objective = trainer.loss(scope, ids, WINDOW);
             loss[0] = objective.toType(DataType.FLOAT64, false).getDouble();
             gc.backward(objective);

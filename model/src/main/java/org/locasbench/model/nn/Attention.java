@@ -3,7 +3,6 @@ package org.locasbench.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.Scoped;
@@ -26,7 +25,7 @@ public final class Attention {
     /**
      * @param x normed hidden states [batch, tokens, hidden]
      * @param rope cos/sin tables for these tokens' positions
-     * @param mask additive fp32 mask [tokens, keys] (0 or -1e9)
+     * @param mask additive mask [tokens, keys] in the compute dtype (0 or a large negative number)
      * @param cache previous keys/values to attend to, or null
      */
     public NDArray forward(int layer, LayerWeights w, NDArray x, NDList rope, NDArray mask, LayerAdapter adapter,
@@ -56,20 +55,22 @@ public final class Attention {
         NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);
         NDArray scores = groupedQ.matMul(k.transpose(0, 1, 3, 2));
         scores = scores.mul(Scoped.scalar(scores, scaling));
-        // an fp16 score plus the fp32 mask promotes to fp32, so the softmax runs in fp32 on either path
+        // fp16 softmax accumulates in fp32 inside PyTorch's kernel; its fp16 output is what the next matmul takes
         NDArray masked = scores.reshape(batch, kvHeads, group, tokens, keysLength).add(mask);
         NDArray probs = masked.softmax(-1).reshape(batch, kvHeads, group * tokens, keysLength);
-        probs = DifferentiableCast.to(probs, v.getDataType());
         NDArray context = probs.matMul(v).reshape(batch, heads, tokens, headDim).transpose(0, 2, 1, 3)
                 .reshape(batch, tokens, (long) heads * headDim);
         return adapter.project(layer, Projection.O, context, w.oProj());
     }
 
-    /** Causal additive mask for {@code tokens} new queries after {@code past} cached positions: [tokens, past+tokens]. */
-    public static NDArray causalMask(ai.djl.ndarray.NDManager manager, long tokens, long past) {
+    /**
+     * Causal additive mask for {@code tokens} new queries after {@code past} cached positions: [tokens, past+tokens] of
+     * {@code type}: -1e9 where a key is in the future (fp16: its lowest finite value, -65504), else 0.
+     */
+    public static NDArray causalMask(ai.djl.ndarray.NDManager manager, long tokens, long past, DataType type) {
         NDArray rows = manager.arange(past, past + tokens, 1, DataType.INT64).reshape(tokens, 1);
         NDArray cols = manager.arange(0, past + tokens, 1, DataType.INT64).reshape(1, past + tokens);
-        NDArray masked = cols.gt(rows).toType(DataType.FLOAT32, false);
-        return masked.mul(Scoped.scalar(masked, -1e9));
+        NDArray future = cols.gt(rows).toType(type, false);
+        return future.mul(Scoped.scalar(future, type == DataType.FLOAT16 ? -65504 : -1e9));
     }
 }

@@ -20,7 +20,7 @@ public final class ForwardConstants {
 
     private final NDManager home;
     private final RotaryEmbedding rope;
-    private final Map<Long, NDArray> masks = new ConcurrentHashMap<>();
+    private final Map<TableKey, NDArray> masks = new ConcurrentHashMap<>();
     private final Map<TableKey, NDList> tables = new ConcurrentHashMap<>();
 
     public ForwardConstants(NDManager home, RotaryEmbedding rope) {
@@ -28,12 +28,13 @@ public final class ForwardConstants {
         this.rope = rope;
     }
 
-    /** Additive fp32 mask [tokens, past+tokens]; built in {@code scope} when not cacheable. */
-    public NDArray mask(NDManager scope, long tokens, long past) {
-        if (past != 0 || (masks.size() >= LENGTHS && !masks.containsKey(tokens))) {
-            return Attention.causalMask(scope, tokens, past);
+    /** Additive causal mask [tokens, past+tokens] of {@code type}; built in {@code scope} when not cacheable. */
+    public NDArray mask(NDManager scope, long tokens, long past, DataType type) {
+        TableKey key = new TableKey(tokens, type);
+        if (past != 0 || (masks.size() >= LENGTHS && !masks.containsKey(key))) {
+            return Attention.causalMask(scope, tokens, past, type);
         }
-        return masks.computeIfAbsent(tokens, t -> Attention.causalMask(home, t, 0));
+        return masks.computeIfAbsent(key, k -> Attention.causalMask(home, k.tokens(), 0, k.type()));
     }
 
     /** cos/sin tables for positions offset .. offset+tokens-1 in {@code like}'s dtype. */
