@@ -2,10 +2,11 @@ package org.locasbench.harness.ttt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.locasbench.model.adapter.Scoped;
 
 /**
  * AdamW with PyTorch's semantics (decoupled weight decay, bias-corrected moments):
@@ -13,7 +14,7 @@ import org.locasbench.model.adapter.Scoped;
  *   p <- p (1 - lr wd);  m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2
  *   p <- p - lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
  * </pre>
- * Updates happen in place; gradients are zeroed after each step (DJL accumulates them otherwise).
+ * Updates happen in place; gradients are zeroed after each step (autograd accumulates them otherwise).
  */
 public final class AdamW implements AutoCloseable {
     private final TrainingConfig config;
@@ -27,52 +28,31 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * One update of every parameter, as torch.optim.AdamW computes it ({@code denom = sqrt(v) / sqrt(1-b2^t) + eps},
-     * {@code p -= lr / (1-b1^t) * m / denom}). Constants are device tensors made once; the two per-step factors are
-     * the only host-to-device copies of a step, so a GPU stream is never drained inside it.
+     * One update of every parameter. Each is one native call (PyTorch ops in C++, scalars passed by value, so no
+     * per-op JNI overhead and no host-to-device copies): DJL's {@code adamUpdate} computes
+     * {@code p -= lr' m / (sqrt(v) + eps')}, which is torch.optim.AdamW's
+     * {@code p -= lr / (1-b1^t) * m / (sqrt(v) / sqrt(1-b2^t) + eps)} for {@code lr' = lr sqrt(1-b2^t) / (1-b1^t)} and
+     * {@code eps' = eps sqrt(1-b2^t)}. Gradients are zeroed afterwards (NaN-safe, in place). The native call takes
+     * fp32 hyper-parameters, so {@code 1 - b2} is that of {@code (float) b2} (0.999 gives 1 - b2 1.3e-5 relatively off).
      */
     public void step(List<NDArray> parameters) {
-        if (parameters.isEmpty()) {
-            return;
-        }
         step++;
-        double lr = config.learningRate();
-        double correction1 = 1 - Math.pow(config.beta1(), step);
-        double correction2 = 1 - Math.pow(config.beta2(), step);
-        try (NDManager stepScope = state.newSubManager()) {
-            NDArray like = parameters.get(0);
-            NDArray stepSize = perStep(stepScope, like, -lr / correction1);
-            NDArray inverseRootCorrection2 = perStep(stepScope, like, 1 / Math.sqrt(correction2));
-            NDArray beta1 = Scoped.scalar(like, config.beta1());
-            NDArray oneMinusBeta1 = Scoped.scalar(like, 1 - config.beta1());
-            NDArray beta2 = Scoped.scalar(like, config.beta2());
-            NDArray oneMinusBeta2 = Scoped.scalar(like, 1 - config.beta2());
-            NDArray epsilon = Scoped.scalar(like, config.epsilon());
-            NDArray decay = Scoped.scalar(like, 1 - lr * config.weightDecay());
+        double rootCorrection2 = Math.sqrt(1 - Math.pow(config.beta2(), step));
+        float lr = (float) config.learningRate();
+        float stepSize = (float) (config.learningRate() * rootCorrection2 / (1 - Math.pow(config.beta1(), step)));
+        float epsilon = (float) (config.epsilon() * rootCorrection2);
+        try (NDManager scope = state.newSubManager()) {
             for (NDArray p : parameters) {
                 NDArray[] mv = moments(p);
-                try (NDManager scope = state.newSubManager()) {
-                    // every getGradient() is a new handle in p's manager: take it once and let the scope free it
-                    NDArray g = p.getGradient();
-                    g.attach(scope);
-                    if (config.weightDecay() > 0) {
-                        p.muli(decay);
-                    }
-                    mv[0].muli(beta1).addi(g.mul(oneMinusBeta1));
-                    mv[1].muli(beta2).addi(g.square().mul(oneMinusBeta2));
-                    NDArray m = Scoped.use(mv[0], scope);
-                    NDArray denominator = Scoped.use(mv[1], scope).sqrt().mul(inverseRootCorrection2).add(epsilon);
-                    p.addi(m.div(denominator).mul(stepSize));
-                    g.subi(g); // zero in place (+0), the next backward starts from nothing
-                }
+                // every getGradient() is a new handle in p's manager: take it once and let the scope free it
+                NDArray g = p.getGradient();
+                g.attach(scope);
+                JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) mv[0], (PtNDArray) mv[1], lr, stepSize,
+                        (float) config.weightDecay(), 1f, -1f, (float) config.beta1(), (float) config.beta2(), epsilon,
+                        true);
+                JniUtils.zeroGrad((PtNDArray) p);
             }
         }
-    }
-
-    private static NDArray perStep(NDManager scope, NDArray like, double value) {
-        NDArray scalar = like.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? scope.create(value)
-                : scope.create((float) value);
-        return scalar.toType(like.getDataType(), false);
     }
 
     public int steps() {

@@ -53,8 +53,9 @@ public final class Attention {
 
         // [B, H, T, D] -> [B, KV, G*T, D]: query head h uses key/value head h / G, as transformers' repeat_kv
         NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);
+        // scaling q (T x D) rather than the scores (T x K) is the same product with far less memory traffic
+        groupedQ = groupedQ.mul(Scoped.scalar(groupedQ, scaling));
         NDArray scores = groupedQ.matMul(k.transpose(0, 1, 3, 2));
-        scores = scores.mul(Scoped.scalar(scores, scaling));
         // fp16 softmax accumulates in fp32 inside PyTorch's kernel; its fp16 output is what the next matmul takes
         NDArray masked = scores.reshape(batch, kvHeads, group, tokens, keysLength).add(mask);
         NDArray probs = masked.softmax(-1).reshape(batch, kvHeads, group * tokens, keysLength);
