@@ -79,7 +79,8 @@ public final class ComparisonPage {
             for (JsonNode r : unit.getValue()) {
                 StreamingExperiment.addWindowCurve(plot, r);
             }
-            h.append(plot.toSvgElement(900, 420)).append("</figure>\n");
+            String svg = plot.toSvgElement(900, 420);
+            h.append(svg != null ? svg : "<p>(no plot: this host's Java cannot lay out text)</p>").append("</figure>\n");
         }
         h.append("</section>\n");
     }

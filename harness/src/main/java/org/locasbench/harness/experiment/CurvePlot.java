@@ -2,6 +2,8 @@ package org.locasbench.harness.experiment;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.font.FontRenderContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
@@ -31,18 +33,38 @@ public final class CurvePlot {
         return this;
     }
 
-    /** A standalone SVG document. */
+    /** A standalone SVG document, or null where this JVM cannot lay out text (see {@link #canDraw}). */
     public String toSvg(int width, int height) {
-        return draw(width, height).getSVGDocument();
+        return canDraw() ? draw(width, height).getSVGDocument() : null;
     }
 
-    /** An {@code <svg>} element to inline in an HTML page. */
+    /** An {@code <svg>} element to inline in an HTML page, or null where this JVM cannot lay out text. */
     public String toSvgElement(int width, int height) {
-        return draw(width, height).getSVGElement();
+        return canDraw() ? draw(width, height).getSVGElement() : null;
     }
+
+    /**
+     * Whether AWT can measure text here. A bare GPU node may lack the host font libraries (harfbuzz, freetype,
+     * fontconfig) that the JDK's font manager links to; results are then written without plots, with one warning.
+     */
+    public static synchronized boolean canDraw() {
+        if (fontsUsable == null) {
+            System.setProperty("java.awt.headless", "true");
+            try {
+                new Font(Font.SANS_SERIF, Font.PLAIN, 12).getStringBounds("0", new FontRenderContext(null, true, true));
+                fontsUsable = true;
+            } catch (LinkageError | InternalError e) {
+                System.err.println("warning: plots skipped: this Java cannot lay out text (" + e.getMessage()
+                        + "); install the host's font libraries (fontconfig, freetype, harfbuzz) to get them");
+                fontsUsable = false;
+            }
+        }
+        return fontsUsable;
+    }
+
+    private static Boolean fontsUsable;
 
     private SVGGraphics2D draw(int width, int height) {
-        System.setProperty("java.awt.headless", "true");
         XYSeriesCollection data = new XYSeriesCollection();
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             XYSeries s = new XYSeries(e.getKey(), false, true);

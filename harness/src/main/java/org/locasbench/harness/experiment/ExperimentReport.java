@@ -19,7 +19,9 @@ public record ExperimentReport(String experiment, List<ObjectNode> results, Map<
             files.add(writer.write(r.get("name").asText(), r));
         }
         for (Map.Entry<String, String> p : plots.entrySet()) {
-            files.add(writer.writeSvg(p.getKey(), p.getValue()));
+            if (p.getValue() != null) { // null: this host cannot draw (CurvePlot.canDraw)
+                files.add(writer.writeSvg(p.getKey(), p.getValue()));
+            }
         }
         return files;
     }
