@@ -1,7 +1,10 @@
 package org.locasbench.locas;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.locasbench.model.adapter.DifferentiableCast;
@@ -45,21 +48,43 @@ public final class LocasMemory implements TrainableAdapter {
         return out;
     }
 
+    /** This forward's G~, K~, V~ of all layers [L, r, d], clipped and in the compute dtype; see beginForward. */
+    private record Prepared(NDManager scope, NDArray gate, NDArray key, NDArray value) {}
+
+    private Prepared prepared;
+
+    @Override
+    public void beginForward(NDManager scope, DataType computeType) {
+        prepared = new Prepared(scope, effectiveStack(gate, scope, computeType), effectiveStack(key, scope, computeType),
+                effectiveStack(value, scope, computeType));
+    }
+
+    /** All layers' rows stacked [L, r, d] (one differentiable op), clipped as the forward uses them, cast. */
+    private NDArray effectiveStack(NDArray[] perLayer, NDManager scope, DataType computeType) {
+        NDArray stacked = NDArrays.stack(new NDList(perLayer));
+        stacked.attach(scope);
+        NDArray used = info.clipping() == Clipping.REPARAMETERIZE ? LocasEquations.clipRows(stacked) : stacked;
+        // fp32 masters under fp16 compute: cast in a way the gradient crosses
+        return DifferentiableCast.to(used, computeType);
+    }
+
     @Override
     public NDArray mlpOutput(int layer, NDArray a, NDArray frozenOutput) {
-        NDArray g = Scoped.use(gate[layer], a);
-        NDArray k = Scoped.use(key[layer], a);
-        NDArray v = Scoped.use(value[layer], a);
-        if (info.clipping() == Clipping.REPARAMETERIZE) {
-            g = LocasEquations.clipRows(g);
-            k = LocasEquations.clipRows(k);
-            v = LocasEquations.clipRows(v);
+        Prepared p = prepared;
+        if (p == null || !p.scope().isOpen() || p.gate().getDataType() != a.getDataType()) {
+            beginForward(a.getManager(), a.getDataType()); // called outside Qwen3Model's forward
+            p = prepared;
         }
-        // fp32 masters under fp16 compute: cast in a way the gradient crosses
-        g = DifferentiableCast.to(g, a.getDataType());
-        k = DifferentiableCast.to(k, a.getDataType());
-        v = DifferentiableCast.to(v, a.getDataType());
+        NDArray g = layerOf(p.gate(), layer, a);
+        NDArray k = layerOf(p.key(), layer, a);
+        NDArray v = layerOf(p.value(), layer, a);
         return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, tau[layer]));
+    }
+
+    private static NDArray layerOf(NDArray stacked, int layer, NDArray like) {
+        NDArray view = stacked.get(layer);
+        view.attach(like.getManager());
+        return view;
     }
 
     @Override

@@ -136,6 +136,7 @@ public final class Qwen3Model implements AutoCloseable {
         long offset = cache == null ? positionOffset : past;
         NDArray x = weights.embedTokens().get(ids);
         x.attach(scope);
+        adapter.beginForward(scope, x.getDataType());
         NDList tables = constants.ropeTables(x, offset, tokens);
         NDArray mask = constants.mask(scope, tokens, past, x.getDataType());
         float eps = (float) config.rmsNormEps();

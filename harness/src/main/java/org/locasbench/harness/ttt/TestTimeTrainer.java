@@ -1,9 +1,12 @@
 package org.locasbench.harness.ttt;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.List;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
 import org.locasbench.model.Qwen3Model;
@@ -81,15 +84,21 @@ public final class TestTimeTrainer implements AutoCloseable {
         return loss;
     }
 
-    /** One host read per step: any NaN/Inf in any parameter makes the fp64 total of their sums non-finite. */
+    /** One host read per step: any NaN/Inf in any parameter makes the total of their sums non-finite. */
     private void requireFiniteParameters(Window window, double loss) {
+        List<NDArray> parameters = adapter.parameters();
+        if (parameters.isEmpty()) {
+            return;
+        }
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray total = null;
-            for (NDArray p : adapter.parameters()) {
-                NDArray sum = Scoped.use(p, scope).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
-                total = total == null ? sum : total.add(sum);
+            NDList sums = new NDList(parameters.size());
+            for (NDArray p : parameters) {
+                NDArray sum = p.sum();
+                sum.attach(scope);
+                sums.add(sum);
             }
-            if (total != null && !Double.isFinite(total.getDouble())) {
+            NDArray total = NDArrays.stack(sums).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum();
+            if (!Double.isFinite(total.getDouble())) {
                 throw new NonFiniteLossException(window.index(), Double.NaN, loss,
                         "the adapter's parameters became non-finite after the update");
             }

@@ -1,6 +1,8 @@
 package org.locasbench.model.adapter;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.core.Linear;
 
 /**
@@ -12,6 +14,13 @@ import ai.djl.nn.core.Linear;
 public interface LayerAdapter {
     /** The frozen model, nothing attached. */
     LayerAdapter NONE = new LayerAdapter() {};
+
+    /**
+     * Called once per forward pass, before layer 0, with the forward's scope and compute dtype: an adapter may prepare
+     * tensors every layer uses there (Locas clips and casts all its layers' weights in a few batched ops instead of a
+     * few ops per layer). Whatever it makes in {@code scope} is freed with the forward.
+     */
+    default void beginForward(NDManager scope, DataType computeType) {}
 
     /** {@code y = x W^T}; {@code weight} is [out, in] as Hugging Face stores it. */
     default NDArray project(int layer, Projection projection, NDArray x, NDArray weight) {
