@@ -21,6 +21,8 @@ import torch
 import torch.nn.functional as F
 from transformers import Qwen3Config, Qwen3ForCausalLM
 
+from protocol import add_protocol_arguments
+
 
 def build_model(config_dir, seed):
     config = Qwen3Config.from_pretrained(config_dir)
@@ -116,12 +118,7 @@ def main():
     ap.add_argument("--model", required=True, help="folder with a Qwen3 config.json (weights are random)")
     ap.add_argument("--ids", required=True, help="JSON array of token ids")
     ap.add_argument("--method", default="locas", choices=["locas", "none"])
-    ap.add_argument("--window", type=int, default=1024)
-    ap.add_argument("--context", type=int, default=1024)
-    ap.add_argument("--width", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--windows", type=int, default=8)
+    add_protocol_arguments(ap)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json")
     args = ap.parse_args()

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import threading
 
+from protocol import add_protocol_arguments, protocol_flags
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
@@ -93,12 +95,7 @@ def main():
     ap.add_argument("--out", required=True, help="folder for race.md, race.json and each run's JSON and log")
     ap.add_argument("--shapes", default="qwen3-0.6b,qwen3-1.7b-base", help="folders under benchmarks/reference/models")
     ap.add_argument("--java-precisions", default="fp16,fp32", help="Java compute dtypes to run (fp16 is the race)")
-    ap.add_argument("--window", type=int, default=1024)
-    ap.add_argument("--context", type=int, default=1024)
-    ap.add_argument("--width", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--windows", type=int, default=8)
+    add_protocol_arguments(ap)
     ap.add_argument("--run-timeout", type=int, default=300, help="seconds one side may take (default 300)")
     ap.add_argument("--book", default=str(ROOT / "data/pg19/10146.txt"))
     ap.add_argument("--tokenizer", default=str(ROOT / "data/models/tiny-qwen3-gutenberg/tokenizer.json"))
@@ -108,8 +105,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     ids = out / "ids.json"
     make_ids(pathlib.Path(args.book), pathlib.Path(args.tokenizer), (args.warmup + args.windows) * args.window, ids)
-    protocol = ["--window", args.window, "--context", args.context, "--width", args.width, "--lr", args.lr,
-                "--warmup", args.warmup, "--windows", args.windows, "--ids", ids]
+    protocol = protocol_flags(args) + ["--ids", ids]
     rows = []
     for shape in args.shapes.split(","):
         model = HERE / "models" / shape
