@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Cost of to_dense (fold the memory into a wider checkpoint and write it as bf16 safetensors): paid once per export. */
+/** Cost of to_dense (fold the memory into a wider checkpoint, write it as bf16 safetensors): paid once per export. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -41,7 +41,8 @@ public final class SpeedCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "locas", description = "locas (default) or none (scoring only).")
     String method;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Windows run but not timed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Windows run but not timed (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--windows", defaultValue = "8", description = "Windows timed (default ${DEFAULT-VALUE}).")

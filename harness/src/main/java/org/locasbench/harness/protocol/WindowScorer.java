@@ -48,8 +48,8 @@ public final class WindowScorer {
     }
 
     /**
-     * [scoredTokens] NLL for the window's new tokens; differentiable with respect to the adapter's parameters. Positions
-     * restart at 0 for every window (RoPE is relative, so only the distance to the context matters).
+     * [scoredTokens] NLL for the window's new tokens; differentiable with respect to the adapter's parameters.
+     * Positions restart at 0 for every window (RoPE is relative, so only the distance to the context matters).
      */
     public static NDArray scoredNll(Qwen3Model model, LayerAdapter adapter, NDArray input, Window window) {
         NDArray hidden = model.hiddenStates(input, 0, adapter, null);

@@ -33,7 +33,7 @@ public final class AdamW implements AutoCloseable {
      * {@code p -= lr' m / (sqrt(v) + eps')}, which is torch.optim.AdamW's
      * {@code p -= lr / (1-b1^t) * m / (sqrt(v) / sqrt(1-b2^t) + eps)} for {@code lr' = lr sqrt(1-b2^t) / (1-b1^t)} and
      * {@code eps' = eps sqrt(1-b2^t)}. Gradients are zeroed afterwards (NaN-safe, in place). The native call takes
-     * fp32 hyper-parameters, so {@code 1 - b2} is that of {@code (float) b2} (0.999 gives 1 - b2 1.3e-5 relatively off).
+     * fp32 hyper-parameters, so {@code 1 - b2} is that of {@code (float) b2} (for 0.999: 1.3e-5 relatively off).
      */
     public void step(List<NDArray> parameters) {
         step++;
