@@ -55,7 +55,8 @@ public final class LocasMemory implements TrainableAdapter {
 
     @Override
     public void beginForward(NDManager scope, DataType computeType) {
-        prepared = new Prepared(scope, effectiveStack(gate, scope, computeType), effectiveStack(key, scope, computeType),
+        prepared = new Prepared(scope, effectiveStack(gate, scope, computeType),
+                effectiveStack(key, scope, computeType),
                 effectiveStack(value, scope, computeType));
     }
 

@@ -44,7 +44,8 @@ public final class Qwen3Model implements AutoCloseable {
         this.manager = manager;
         this.weights = weights;
         this.precision = precision;
-        this.constants = new ForwardConstants(manager, new RotaryEmbedding(manager, config.headDim(), config.ropeTheta()));
+        RotaryEmbedding rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        this.constants = new ForwardConstants(manager, rope);
         this.attention = new Attention(config);
     }
 

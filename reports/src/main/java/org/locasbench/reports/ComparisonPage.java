@@ -80,7 +80,8 @@ public final class ComparisonPage {
                 StreamingExperiment.addWindowCurve(plot, r);
             }
             String svg = plot.toSvgElement(900, 420);
-            h.append(svg != null ? svg : "<p>(no plot: this host's Java cannot lay out text)</p>").append("</figure>\n");
+            h.append(svg != null ? svg : "<p>(no plot: this host's Java cannot lay out text)</p>");
+            h.append("</figure>\n");
         }
         h.append("</section>\n");
     }

@@ -89,9 +89,10 @@ class Fp16TrainingTest {
                 worst = Math.max(worst, error);
                 compared++;
             }
-            System.out.printf("%s fp16 vs fp32: loss %.6f vs %.6f, worst relative gradient error %.3g over %d tensors%n",
-                    name, mixedLoss[0], fullLoss[0], worst, compared);
-            assertThat(compared).as("parameters with a gradient").isGreaterThanOrEqualTo(fp32.config().numHiddenLayers());
+            System.out.printf("%s fp16 vs fp32: loss %.6f vs %.6f, worst relative gradient error %.3g over %d "
+                    + "tensors%n", name, mixedLoss[0], fullLoss[0], worst, compared);
+            assertThat(compared).as("parameters with a gradient")
+                    .isGreaterThanOrEqualTo(fp32.config().numHiddenLayers());
             assertThat(worst).isLessThanOrEqualTo(0.05);
             assertThat(Math.abs(mixedLoss[0] - fullLoss[0])).isLessThanOrEqualTo(0.01);
         }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,9 +29,8 @@ public final class DifferentiableCast {
             return x;
         }
         if (type.getNumOfBytes() > x.getDataType().getNumOfBytes()) {
-            return x.add(ZEROS.computeIfAbsent(new ZeroKey(x.getDevice(), type), k ->
-                    HOMES.computeIfAbsent(k.device(), NDManager::newBaseManager).zeros(new ai.djl.ndarray.types.Shape(1),
-                            k.type())));
+            return x.add(ZEROS.computeIfAbsent(new ZeroKey(x.getDevice(), type), k -> HOMES
+                    .computeIfAbsent(k.device(), NDManager::newBaseManager).zeros(new Shape(1), k.type())));
         }
         return x.getManager().zeros(x.getShape(), type).addi(x);
     }
