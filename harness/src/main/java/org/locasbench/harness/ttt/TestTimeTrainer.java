@@ -10,8 +10,8 @@ import java.util.List;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
 import org.locasbench.model.Qwen3Model;
-import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.GradientScope;
+import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 

@@ -42,14 +42,7 @@ public final class TrainingCheckpoint {
         String stateName = "state-" + generation + ".safetensors";
         if (adapter != null) {
             SafetensorsWriter w = new SafetensorsWriter().metadata("format", "locas-bench-checkpoint/1");
-            List<NDArray> params = adapter.parameters();
-            for (int i = 0; i < params.size(); i++) {
-                NDArray p = params.get(i);
-                NDArray[] mv = optimizer.moments(p);
-                add(w, "param." + i, p);
-                add(w, "adam.m." + i, mv[0]);
-                add(w, "adam.v." + i, mv[1]);
-            }
+            forEachStateTensor(adapter, optimizer, (name, array) -> add(w, name, array));
             w.write(dir.resolve(stateName));
         }
         ObjectNode progress = JSON.createObjectNode().put("fingerprint", fingerprint).put("generation", generation)
@@ -101,15 +94,21 @@ public final class TrainingCheckpoint {
     public static void restore(Loaded loaded, TrainableAdapter adapter, AdamW optimizer) {
         Path state = loaded.dir().resolve("state-" + loaded.generation() + ".safetensors");
         SafetensorsFile f = SafetensorsFile.open(state);
+        forEachStateTensor(adapter, optimizer, (name, array) -> set(f, name, array));
+        optimizer.restoreSteps(loaded.optimizerSteps());
+    }
+
+    /** Every tensor of the state file by its name there: each parameter and its two AdamW moments, by position. */
+    private static void forEachStateTensor(TrainableAdapter adapter, AdamW optimizer,
+            java.util.function.BiConsumer<String, NDArray> action) {
         List<NDArray> params = adapter.parameters();
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
             NDArray[] mv = optimizer.moments(p);
-            set(f, "param." + i, p);
-            set(f, "adam.m." + i, mv[0]);
-            set(f, "adam.v." + i, mv[1]);
+            action.accept("param." + i, p);
+            action.accept("adam.m." + i, mv[0]);
+            action.accept("adam.v." + i, mv[1]);
         }
-        optimizer.restoreSteps(loaded.optimizerSteps());
     }
 
     private static void set(SafetensorsFile f, String name, NDArray target) {

@@ -1,12 +1,7 @@
 package org.locasbench.model.adapter;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A dtype conversion that autograd sees through, for the fp16 path (fp16 activations, fp32 statistics, losses and
@@ -19,18 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DifferentiableCast {
     private DifferentiableCast() {}
 
-    private record ZeroKey(Device device, DataType type) {}
-
-    private static final Map<ZeroKey, NDArray> ZEROS = new ConcurrentHashMap<>();
-    private static final Map<Device, NDManager> HOMES = new ConcurrentHashMap<>();
-
     public static NDArray to(NDArray x, DataType type) {
         if (x.getDataType() == type) {
             return x;
         }
         if (type.getNumOfBytes() > x.getDataType().getNumOfBytes()) {
-            return x.add(ZEROS.computeIfAbsent(new ZeroKey(x.getDevice(), type), k -> HOMES
-                    .computeIfAbsent(k.device(), NDManager::newBaseManager).zeros(new Shape(1), k.type())));
+            return x.add(Scoped.promotingZero(x.getDevice(), type));
         }
         return x.getManager().zeros(x.getShape(), type).addi(x);
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,20 +36,29 @@ public final class Scoped {
             case FLOAT64, FLOAT16 -> like.getDataType();
             default -> DataType.FLOAT32;
         };
-        return CONSTANTS.computeIfAbsent(new ConstantKey(like.getDevice(), type, value), Scoped::constant);
+        return CONSTANTS.computeIfAbsent(new ConstantKey(like.getDevice(), type, value, false), Scoped::constant);
     }
 
-    private record ConstantKey(Device device, DataType type, double value) {}
+    /**
+     * A shared zero of shape [1] and dtype {@code type} on {@code device}: {@code x + it} widens x to {@code type} by
+     * type promotion (a 0-d constant would not promote). Made once, like {@link #scalar}.
+     */
+    public static NDArray promotingZero(Device device, DataType type) {
+        return CONSTANTS.computeIfAbsent(new ConstantKey(device, type, 0, true), Scoped::constant);
+    }
+
+    private record ConstantKey(Device device, DataType type, double value, boolean vector) {}
 
     private static final Map<ConstantKey, NDArray> CONSTANTS = new ConcurrentHashMap<>();
     private static final Map<Device, NDManager> CONSTANT_HOMES = new ConcurrentHashMap<>();
 
     private static NDArray constant(ConstantKey key) {
         NDManager home = CONSTANT_HOMES.computeIfAbsent(key.device(), NDManager::newBaseManager);
+        Shape shape = key.vector() ? new Shape(1) : new Shape();
         if (key.type() == DataType.FLOAT64) {
-            return home.create(key.value());
+            return home.create(new double[] {key.value()}, shape);
         }
-        NDArray fp32 = home.create((float) key.value());
+        NDArray fp32 = home.create(new float[] {(float) key.value()}, shape);
         if (key.type() == DataType.FLOAT32) {
             return fp32;
         }

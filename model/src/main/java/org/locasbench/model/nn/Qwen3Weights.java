@@ -70,13 +70,7 @@ public record Qwen3Weights(NDArray embedTokens, List<LayerWeights> layers, NDArr
 
     private record RandomInit(NDManager manager, DataType type, float std) {
         NDArray matrix(long rows, long cols) {
-            NDArray fp32 = manager.randomNormal(0f, std, new Shape(rows, cols), DataType.FLOAT32);
-            if (type == DataType.FLOAT32) {
-                return fp32;
-            }
-            NDArray converted = fp32.toType(type, false);
-            fp32.close();
-            return converted;
+            return convertOwned(manager.randomNormal(0f, std, new Shape(rows, cols), DataType.FLOAT32), type);
         }
 
         NDArray ones(long n) {
@@ -92,13 +86,17 @@ public record Qwen3Weights(NDArray embedTokens, List<LayerWeights> layers, NDArr
                         + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(expected)
                         + "; config.json and the weights belong to different models");
             }
-            NDArray fp32 = manager.create(checkpoint.floatBuffer(name), new Shape(expected));
-            if (type == DataType.FLOAT32) {
-                return fp32;
-            }
-            NDArray converted = fp32.toType(type, false);
-            fp32.close();
-            return converted;
+            return convertOwned(manager.create(checkpoint.floatBuffer(name), new Shape(expected)), type);
         }
+    }
+
+    /** {@code fp32} in {@code type}; the fp32 original is freed at once when a converted copy replaces it. */
+    private static NDArray convertOwned(NDArray fp32, DataType type) {
+        if (type == DataType.FLOAT32) {
+            return fp32;
+        }
+        NDArray converted = fp32.toType(type, false);
+        fp32.close();
+        return converted;
     }
 }
