@@ -9,16 +9,26 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.safetensors.Checkpoint;
 import org.locasbench.model.safetensors.DerivedCheckpoint;
+import org.locasbench.model.safetensors.ExportOptions;
 import org.locasbench.model.safetensors.StoredType;
 
-/** Folds {@code (alpha / r) B A} into each targeted base weight and writes a plain Hugging Face checkpoint. */
+/**
+ * Folds {@code (alpha / r) B A} into each targeted base weight and writes a plain Hugging Face checkpoint; each merged
+ * weight is computed when the checkpoint writer reaches it (one in memory at a time).
+ */
 public final class LoraMerge {
     private LoraMerge() {}
 
+    /** {@code storedAs} null keeps the base checkpoint's dtypes. */
     public static void merge(Qwen3Model model, LoraAdapter adapter, Path outDir, StoredType storedAs)
             throws IOException {
+        merge(model, adapter, outDir, ExportOptions.storedAs(storedAs));
+    }
+
+    public static void merge(Qwen3Model model, LoraAdapter adapter, Path outDir, ExportOptions options)
+            throws IOException {
         Checkpoint base = Checkpoint.open(model.directory());
-        DerivedCheckpoint merged = new DerivedCheckpoint(model.directory(), model.config()).storedAs(storedAs);
+        DerivedCheckpoint merged = new DerivedCheckpoint(model.directory(), model.config()).options(options);
         for (int i = 0; i < adapter.layers(); i++) {
             for (Projection p : Projection.values()) {
                 NDArray[] ab = adapter.pair(i, p);
@@ -26,20 +36,20 @@ public final class LoraMerge {
                     continue;
                 }
                 String name = p.weightName(i);
-                float[] w = base.floats(name);
-                long[] shape = base.entry(name).shape();
-                try (NDManager scope = model.manager().newSubManager()) {
-                    NDArray b = ab[1].toType(DataType.FLOAT64, true);
-                    NDArray a = ab[0].toType(DataType.FLOAT64, true);
-                    b.attach(scope);
-                    a.attach(scope);
-                    NDArray delta = b.matMul(a).mul(adapter.config().scaling());
-                    double[] d = delta.toDoubleArray();
-                    for (int k = 0; k < w.length; k++) {
-                        w[k] = (float) (w[k] + d[k]);
+                merged.replace(name, base.entry(name).shape(), () -> {
+                    float[] w = base.floats(name);
+                    try (NDManager scope = model.manager().newSubManager()) {
+                        NDArray b = ab[1].toType(DataType.FLOAT64, true);
+                        NDArray a = ab[0].toType(DataType.FLOAT64, true);
+                        b.attach(scope);
+                        a.attach(scope);
+                        double[] d = b.matMul(a).mul(adapter.config().scaling()).toDoubleArray();
+                        for (int k = 0; k < w.length; k++) {
+                            w[k] = (float) (w[k] + d[k]);
+                        }
                     }
-                }
-                merged.replace(name, new DerivedCheckpoint.Tensor(w, shape));
+                    return w;
+                });
             }
         }
         merged.write(outDir);

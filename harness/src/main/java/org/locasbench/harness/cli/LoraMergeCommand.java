@@ -6,7 +6,6 @@ import org.locasbench.lora.LoraAdapter;
 import org.locasbench.lora.LoraFile;
 import org.locasbench.lora.LoraMerge;
 import org.locasbench.model.Qwen3Model;
-import org.locasbench.model.safetensors.StoredType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,11 +22,15 @@ public final class LoraMergeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "New model directory (must not exist).")
     Path out;
 
+    @Mixin
+    ExportOptionsMixin export = new ExportOptionsMixin();
+
     @Override
     public Integer call() throws Exception {
+        var options = export.options();
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir); LoraAdapter adapter = LoraFile.load(adapterDir, model)) {
-            LoraMerge.merge(model, adapter, out, StoredType.F32);
+            LoraMerge.merge(model, adapter, out, options);
             JsonOutput.emit(JsonOutput.object().put("merged_model", out.toString()).put("base_model", dir.toString())
                     .put("adapter", adapterDir.toString()), null);
         }

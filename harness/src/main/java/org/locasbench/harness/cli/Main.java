@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Locas test-time memory benchmark harness for Qwen3 on DJL.",
         subcommands = {ScoreCommand.class, MemorizeCommand.class, NllCommand.class, ToDenseCommand.class,
                 TttCommand.class, LoraTttCommand.class, LoraMergeCommand.class, RunCommand.class, SpeedCommand.class,
-                MergeCommand.class, CommandLine.HelpCommand.class})
+                MergeCommand.class, MakeCheckpointCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -103,6 +103,28 @@ public record Qwen3Config(
                 headDim, rmsNormEps, ropeTheta, vocabSize, tieWordEmbeddings, maxPositionEmbeddings, dtype, copy);
     }
 
+    /** A copy with {@code layers} decoder layers (for checkpoints of a real model's width but fewer layers). */
+    public Qwen3Config withNumHiddenLayers(int layers) {
+        if (layers < 1) {
+            throw new IllegalArgumentException("num_hidden_layers must be at least 1, got " + layers);
+        }
+        ObjectNode copy = raw.deepCopy();
+        copy.put("num_hidden_layers", layers);
+        if (copy.has("max_window_layers")) {
+            copy.put("max_window_layers", Math.min(layers, copy.get("max_window_layers").asInt()));
+        }
+        if (copy.get("layer_types") instanceof com.fasterxml.jackson.databind.node.ArrayNode types) {
+            while (types.size() > layers) {
+                types.remove(types.size() - 1);
+            }
+            while (types.size() < layers) {
+                types.add("full_attention");
+            }
+        }
+        return new Qwen3Config(hiddenSize, intermediateSize, layers, numAttentionHeads, numKeyValueHeads, headDim,
+                rmsNormEps, ropeTheta, vocabSize, tieWordEmbeddings, maxPositionEmbeddings, dtype, copy);
+    }
+
     /** Writes {@link #raw()} back as a config.json with {@code dtype} set to the given stored dtype. */
     public void write(Path file, String storedDtype) throws IOException {
         ObjectNode copy = raw.deepCopy();

@@ -144,34 +144,16 @@ public final class HubDownloader {
         String actual;
         String expected;
         if (sha256 != null) {
-            actual = digest(file, "SHA-256", null);
+            actual = BlobIds.sha256(file);
             expected = sha256;
         } else {
-            actual = digest(file, "SHA-1", ("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.UTF_8));
+            actual = BlobIds.gitBlobId(file);
             expected = gitBlobId;
         }
         if (!actual.equalsIgnoreCase(expected)) {
             Files.delete(file);
             throw new IOException(name + ": checksum mismatch (expected " + expected + ", got " + actual
                     + "); the partial download was deleted: run again to download it afresh");
-        }
-    }
-
-    private static String digest(Path file, String algorithm, byte[] prefix) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance(algorithm);
-            if (prefix != null) {
-                md.update(prefix);
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -17,13 +17,29 @@ import org.locasbench.model.safetensors.TensorEntry;
 /** All frozen tensors of a Qwen3 checkpoint, converted to the compute dtype and checked against the config's shapes. */
 public record Qwen3Weights(NDArray embedTokens, List<LayerWeights> layers, NDArray finalNorm, NDArray lmHead) {
 
+    /**
+     * Loads every tensor the config names, one at a time: widened to fp32 (finiteness checked) into one reused off-heap
+     * staging buffer, copied into a libtorch tensor on the manager's device, then narrowed to the compute dtype. Peak
+     * Java memory is therefore the largest single tensor in fp32 (direct memory), whatever the checkpoint's size.
+     *
+     * <p>Rules for the tensors a checkpoint holds beyond the config: a {@code lm_head.weight} stored although
+     * {@code tie_word_embeddings} is true (as Qwen3-1.7B-Base is released) is accepted when it equals the embedding
+     * byte for byte, with one log line, and refused when it differs; any other tensor that nothing reads is an error.
+     */
     public static Qwen3Weights load(Checkpoint checkpoint, Qwen3Config c, NDManager manager, Precision precision) {
-        Loader l = new Loader(checkpoint, manager, precision.dataType());
+        try (Loader l = new Loader(checkpoint, manager, precision.dataType(), new java.util.HashSet<>())) {
+            Qwen3Weights w = loadAll(l, checkpoint, c);
+            l.refuseUnused();
+            return w;
+        }
+    }
+
+    private static Qwen3Weights loadAll(Loader l, Checkpoint checkpoint, Qwen3Config c) {
         int d = c.hiddenSize();
         int q = c.numAttentionHeads() * c.headDim();
         int kv = c.numKeyValueHeads() * c.headDim();
         int m = c.intermediateSize();
-        NDArray embed = l.load("model.embed_tokens.weight", c.vocabSize(), d);
+        NDArray embed = l.load(EMBED, c.vocabSize(), d);
         List<LayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < c.numHiddenLayers(); i++) {
             String p = "model.layers." + i + ".";
@@ -41,10 +57,20 @@ public record Qwen3Weights(NDArray embedTokens, List<LayerWeights> layers, NDArr
                     l.load(Projection.DOWN.weightName(i), d, m)));
         }
         NDArray norm = l.load("model.norm.weight", d);
-        NDArray head = c.tieWordEmbeddings() && !checkpoint.has("lm_head.weight") ? embed
-                : l.load("lm_head.weight", c.vocabSize(), d);
+        NDArray head;
+        if (!c.tieWordEmbeddings()) {
+            head = l.load(LM_HEAD, c.vocabSize(), d);
+        } else {
+            if (checkpoint.has(LM_HEAD)) {
+                l.acceptTiedCopy(LM_HEAD, EMBED);
+            }
+            head = embed;
+        }
         return new Qwen3Weights(embed, List.copyOf(layers), norm, head);
     }
+
+    private static final String EMBED = "model.embed_tokens.weight";
+    private static final String LM_HEAD = "lm_head.weight";
 
     /**
      * Random weights of the config's shapes, as transformers initialises a fresh Qwen3: every matrix N(0, std^2),
@@ -78,15 +104,96 @@ public record Qwen3Weights(NDArray embedTokens, List<LayerWeights> layers, NDArr
         }
     }
 
-    private record Loader(Checkpoint checkpoint, NDManager manager, DataType type) {
+    /** Loads tensors through one staging buffer and remembers which names were read. */
+    private static final class Loader implements AutoCloseable {
+        private final Checkpoint checkpoint;
+        private final NDManager manager;
+        private final DataType type;
+        private final java.util.Set<String> used;
+        private java.nio.ByteBuffer staging;
+
+        Loader(Checkpoint checkpoint, NDManager manager, DataType type, java.util.Set<String> used) {
+            this.checkpoint = checkpoint;
+            this.manager = manager;
+            this.type = type;
+            this.used = used;
+        }
+
         NDArray load(String name, long... expected) {
+            TensorEntry entry = checkShape(name, expected);
+            long bytes = Math.multiplyExact(entry.elementCount(), 4L);
+            if (bytes > org.locasbench.model.safetensors.SafetensorsFile.MAX_WINDOW) {
+                throw new ModelFormatException(checkpoint.fileOf(name), "tensor '" + name + "' is " + bytes
+                        + " bytes in fp32, more than one staging buffer (2 GiB) holds; models this large are not "
+                        + "supported yet");
+            }
+            if (staging == null || staging.capacity() < bytes) {
+                staging = null; // let the old buffer go before the larger one is reserved
+                staging = java.nio.ByteBuffer.allocateDirect((int) bytes).order(java.nio.ByteOrder.nativeOrder());
+            }
+            java.nio.ByteBuffer view = staging.duplicate().clear().limit((int) bytes).slice()
+                    .order(java.nio.ByteOrder.nativeOrder());
+            checkpoint.readFloat32(name, view.asFloatBuffer());
+            used.add(name);
+            NDArray wrapped = manager.create(view, new Shape(expected), DataType.FLOAT32);
+            if (!manager.getDevice().isGpu()) {
+                // on the CPU libtorch wraps the staging memory itself (from_blob): own a copy before it is reused
+                NDArray owned = wrapped.duplicate();
+                wrapped.close();
+                wrapped = owned;
+            }
+            return convertOwned(wrapped, type);
+        }
+
+        void acceptTiedCopy(String copy, String original) {
+            TensorEntry a = checkpoint.entry(copy);
+            TensorEntry b = checkpoint.entry(original);
+            boolean equal = a.type() == b.type() && Arrays.equals(a.shape(), b.shape()) && sameBytes(copy, original,
+                    a.byteLength());
+            if (!equal) {
+                throw new ModelFormatException(checkpoint.fileOf(copy), "'" + copy + "' is stored and differs from '"
+                        + original + "' although config.json sets tie_word_embeddings: true; set it to false to use "
+                        + "the separate head, or drop the tensor from the checkpoint");
+            }
+            used.add(copy);
+            System.err.println("note: " + checkpoint.fileOf(copy).getFileName() + " stores '" + copy + "' although the "
+                    + "embeddings are tied; it equals '" + original + "' and is not loaded twice");
+        }
+
+        private boolean sameBytes(String x, String y, long length) {
+            int step = org.locasbench.model.safetensors.SafetensorsFile.MAX_WINDOW;
+            for (long off = 0; off < length; off += step) {
+                int n = (int) Math.min(step, length - off);
+                if (checkpoint.window(x, off, n).mismatch(checkpoint.window(y, off, n)) >= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private TensorEntry checkShape(String name, long... expected) {
             TensorEntry entry = checkpoint.entry(name);
             if (!Arrays.equals(entry.shape(), expected)) {
                 throw new ModelFormatException(checkpoint.fileOf(name), "tensor '" + name + "' has shape "
                         + Arrays.toString(entry.shape()) + " but config.json implies " + Arrays.toString(expected)
                         + "; config.json and the weights belong to different models");
             }
-            return convertOwned(manager.create(checkpoint.floatBuffer(name), new Shape(expected)), type);
+            return entry;
+        }
+
+        void refuseUnused() {
+            List<String> unused = checkpoint.names().stream().filter(n -> !used.contains(n)).sorted().toList();
+            if (!unused.isEmpty()) {
+                throw new ModelFormatException(checkpoint.fileOf(unused.get(0)), unused.size() + " tensor(s) that "
+                        + "config.json does not use, e.g. '" + unused.get(0) + "'" + (unused.size() > 1 ? " .. '"
+                        + unused.get(unused.size() - 1) + "'" : "") + "; config.json (layers, tie_word_embeddings) "
+                        + "and the weights belong to different models");
+            }
+        }
+
+        @Override
+        public void close() {
+            staging = null;
         }
     }
 

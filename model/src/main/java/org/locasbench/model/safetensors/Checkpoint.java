@@ -79,8 +79,13 @@ public final class Checkpoint {
         return file(name).floats(name);
     }
 
-    public java.nio.FloatBuffer floatBuffer(String name) {
-        return file(name).floatBuffer(name);
+    /** Widens one tensor to fp32 into {@code dst}, checking every value finite (see {@link SafetensorsFile#readFloat32}). */
+    public void readFloat32(String name, java.nio.FloatBuffer dst) {
+        file(name).readFloat32(name, dst);
+    }
+
+    public java.nio.ByteBuffer window(String name, long offset, int length) {
+        return file(name).window(name, offset, length);
     }
 
     public java.nio.ByteBuffer bytes(String name) {

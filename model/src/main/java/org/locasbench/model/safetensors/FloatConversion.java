@@ -8,40 +8,121 @@ import java.nio.FloatBuffer;
 public final class FloatConversion {
     private FloatConversion() {}
 
-    public static float[] toFloat32(ByteBuffer src, StoredType type, int count) {
-        float[] out = new float[count];
-        toFloat32(src, type, (long) count).get(out);
-        return out;
+    private static final int CHUNK = 1 << 16;
+
+    /**
+     * Widens {@code count} stored values from {@code src} to fp32, appending them to {@code dst} (bulk copies through
+     * small heap chunks), and returns the index of the first non-finite value, or -1 when all are finite.
+     */
+    public static long widenChecked(ByteBuffer src, StoredType type, int count, FloatBuffer dst) {
+        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        float[] chunk = new float[Math.min(CHUNK, Math.max(count, 1))];
+        short[] halves = type.bytes() == 2 ? new short[chunk.length] : null;
+        double[] wide = type == StoredType.F64 ? new double[chunk.length] : null;
+        long firstBad = -1;
+        for (int done = 0; done < count; ) {
+            int n = Math.min(chunk.length, count - done);
+            switch (type) {
+                case F32 -> in.asFloatBuffer().get(chunk, 0, n);
+                case BF16 -> {
+                    in.asShortBuffer().get(halves, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        chunk[i] = bf16ToFloat(halves[i]);
+                    }
+                }
+                case F16 -> {
+                    in.asShortBuffer().get(halves, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        chunk[i] = f16ToFloat(halves[i]);
+                    }
+                }
+                case F64 -> {
+                    in.asDoubleBuffer().get(wide, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        chunk[i] = (float) wide[i];
+                    }
+                }
+                default -> throw new IllegalArgumentException("not a float type: " + type);
+            }
+            in.position(in.position() + n * type.bytes());
+            if (firstBad < 0) {
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(chunk[i])) {
+                        firstBad = done + i;
+                        break;
+                    }
+                }
+            }
+            dst.put(chunk, 0, n);
+            done += n;
+        }
+        return firstBad;
     }
 
-    /** Widens into a direct (off-heap) buffer, ready to hand to native code without a heap copy. */
-    public static FloatBuffer toFloat32(ByteBuffer src, StoredType type, long count) {
-        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (type == StoredType.F32) {
-            return in.asFloatBuffer();
-        }
-        FloatBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-        int n = (int) count;
+    /**
+     * Encodes fp32 values as {@code type} (F32, BF16 round-to-nearest-even, F16 round-to-nearest-even) into {@code out}
+     * (little-endian), appending.
+     */
+    public static void narrow(float[] values, int from, int count, StoredType type, ByteBuffer out) {
+        ByteBuffer o = out.order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
+            case F32 -> {
+                for (int i = from; i < from + count; i++) {
+                    o.putFloat(values[i]);
+                }
+            }
             case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out.put(i, bf16ToFloat(in.getShort(2 * i)));
+                for (int i = from; i < from + count; i++) {
+                    o.putShort(floatToBf16(values[i]));
                 }
             }
             case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    out.put(i, f16ToFloat(in.getShort(2 * i)));
+                for (int i = from; i < from + count; i++) {
+                    o.putShort(floatToF16(values[i]));
                 }
             }
             case F64 -> {
-                for (int i = 0; i < n; i++) {
-                    out.put(i, (float) in.getDouble(8 * i));
+                for (int i = from; i < from + count; i++) {
+                    o.putDouble(values[i]);
                 }
             }
-            default -> throw new IllegalArgumentException("not a float type: " + type);
+            default -> throw new IllegalArgumentException("cannot store floats as " + type);
         }
-        return out;
+    }
+
+    /** fp32 -> IEEE half, round-to-nearest-even (as torch's {@code .half()}); overflow gives Inf. */
+    public static short floatToF16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) {
+            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 | (mant >>> 13) : 0));
+        }
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) {
+            return (short) (sign | 0x7c00);
+        }
+        if (e <= 0) {
+            if (e < -10) {
+                return (short) sign;
+            }
+            int m = mant | 0x800000;
+            int shift = 14 - e;
+            int half = m >>> shift;
+            int rest = m & ((1 << shift) - 1);
+            int mid = 1 << (shift - 1);
+            if (rest > mid || (rest == mid && (half & 1) == 1)) {
+                half++;
+            }
+            return (short) (sign | half);
+        }
+        int half = (e << 10) | (mant >>> 13);
+        int rest = mant & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
+            half++;
+        }
+        return (short) (sign | half);
     }
 
     /** IEEE half -> fp32 (Java 17 has no Float.float16ToFloat). */

@@ -25,6 +25,10 @@ import org.locasbench.model.ModelFormatException;
  * <p>The header is validated completely on open: its length against the file size, every dtype, every byte range
  * against the data section, element count x dtype width against the range, and that ranges neither overlap nor leave
  * holes. A corrupt file therefore fails here, with the file and tensor named, not later inside native code.
+ *
+ * <p>Files of any size: nothing maps the whole data section. A tensor is mapped on its own, with long file offsets, when
+ * it is read ({@link #bytes}), or in windows of under 2 GiB ({@link #window}) for a tensor larger than one Java buffer can
+ * address; mappings cost address space, not heap.
  */
 public final class SafetensorsFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,14 +37,14 @@ public final class SafetensorsFile {
     private final Path path;
     private final Map<String, TensorEntry> tensors;
     private final Map<String, String> metadata;
-    private final MappedByteBuffer data;
+    private final long dataStart;
 
     private SafetensorsFile(Path path, Map<String, TensorEntry> tensors, Map<String, String> metadata,
-            MappedByteBuffer data) {
+            long dataStart) {
         this.path = path;
         this.tensors = tensors;
         this.metadata = metadata;
-        this.data = data;
+        this.dataStart = dataStart;
     }
 
     public static SafetensorsFile open(Path path) {
@@ -63,9 +67,7 @@ public final class SafetensorsFile {
             long dataLength = size - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, TensorEntry> tensors = parseHeader(path, header.array(), dataLength, metadata);
-            MappedByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLength);
-            data.order(ByteOrder.LITTLE_ENDIAN);
-            return new SafetensorsFile(path, tensors, metadata, data);
+            return new SafetensorsFile(path, tensors, metadata, dataStart);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException(path, "file not found");
         } catch (IOException e) {
@@ -179,19 +181,78 @@ public final class SafetensorsFile {
         return e;
     }
 
-    /** The raw little-endian bytes of one tensor (a view of the mapping, no copy). */
+    /** The largest window {@link #window} maps at once (a Java buffer addresses at most 2^31 - 1 bytes). */
+    public static final int MAX_WINDOW = Integer.MAX_VALUE - 7;
+
+    /** The raw little-endian bytes of one tensor of under 2 GiB, memory-mapped (no copy, no heap). */
     public ByteBuffer bytes(String name) {
         TensorEntry e = entry(name);
-        return data.slice((int) e.begin(), (int) e.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+        if (e.byteLength() > MAX_WINDOW) {
+            throw new ModelFormatException(path, "tensor '" + name + "' has " + e.byteLength() + " bytes, more than one "
+                    + "Java buffer holds; it is read in windows (window(...)), not whole");
+        }
+        return window(name, 0, (int) e.byteLength());
     }
 
-    /** One floating-point tensor widened to fp32 (BF16 and F16 exactly, F64 rounded). */
-    public float[] floats(String name) {
+    /** {@code length} bytes of one tensor from {@code offset} (bytes into the tensor), memory-mapped. */
+    public ByteBuffer window(String name, long offset, int length) {
+        TensorEntry e = entry(name);
+        if (offset < 0 || length < 0 || offset + length > e.byteLength()) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") outside tensor '" + name
+                    + "' of " + e.byteLength() + " bytes");
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (channel.size() < dataStart + e.end()) {
+                throw new ModelFormatException(path, "the file shrank to " + channel.size() + " bytes since it was "
+                        + "opened; it is being rewritten or was truncated: download it again");
+            }
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin() + offset, length);
+            return mapped.order(ByteOrder.LITTLE_ENDIAN);
+        } catch (NoSuchFileException ex) {
+            throw new ModelFormatException(path, "file vanished while reading tensor '" + name + "'");
+        } catch (IOException ex) {
+            throw new ModelFormatException(path, "cannot read tensor '" + name + "': " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * One floating-point tensor widened to fp32 and appended to {@code dst} (heap or direct), window by window, with
+     * every value checked finite in the same pass: a NaN or Inf in a checkpoint is an error naming file and tensor.
+     */
+    public void readFloat32(String name, java.nio.FloatBuffer dst) {
         TensorEntry e = entry(name);
         if (!e.type().isFloating()) {
             throw new ModelFormatException(path, "tensor '" + name + "' is " + e.type() + ", expected a float type");
         }
-        return FloatConversion.toFloat32(bytes(name), e.type(), Math.toIntExact(e.elementCount()));
+        long count = e.elementCount();
+        if (dst.remaining() < count) {
+            throw new IllegalArgumentException("buffer of " + dst.remaining() + " floats for tensor '" + name + "' of "
+                    + count);
+        }
+        int width = e.type().bytes();
+        long perWindow = MAX_WINDOW / width;
+        for (long first = 0; first < count; first += perWindow) {
+            int n = (int) Math.min(perWindow, count - first);
+            ByteBuffer src = window(name, first * width, n * width);
+            long bad = FloatConversion.widenChecked(src, e.type(), n, dst);
+            if (bad >= 0) {
+                throw new ModelFormatException(path, "tensor '" + name + "' holds a non-finite value (NaN or Inf) at "
+                        + "element " + (first + bad) + "; the checkpoint is corrupt or was saved after training "
+                        + "diverged: use another checkpoint");
+            }
+        }
+    }
+
+    /** One floating-point tensor of under 2^31 elements widened to fp32 on the heap (BF16 and F16 exactly, F64 rounded). */
+    public float[] floats(String name) {
+        TensorEntry e = entry(name);
+        if (e.elementCount() > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(path, "tensor '" + name + "' has " + e.elementCount() + " elements, more "
+                    + "than a Java array holds");
+        }
+        float[] out = new float[(int) e.elementCount()];
+        readFloat32(name, java.nio.FloatBuffer.wrap(out));
+        return out;
     }
 
     /** One F64 tensor, unrounded (for fp64 references). */
@@ -215,14 +276,5 @@ public final class SafetensorsFile {
         long[] out = new long[Math.toIntExact(e.elementCount())];
         bytes(name).asLongBuffer().get(out);
         return out;
-    }
-
-    /** Like {@link #floats} but off-heap; an F32 tensor is returned as a view of the mapping. */
-    public java.nio.FloatBuffer floatBuffer(String name) {
-        TensorEntry e = entry(name);
-        if (!e.type().isFloating()) {
-            throw new ModelFormatException(path, "tensor '" + name + "' is " + e.type() + ", expected a float type");
-        }
-        return FloatConversion.toFloat32(bytes(name), e.type(), e.elementCount());
     }
 }
