@@ -1,5 +1,7 @@
 package org.locasbench.harness.cli;
 
+import java.io.PrintWriter;
+import java.util.Optional;
 import org.locasbench.model.ModelFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,17 +17,45 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs a command line; returns the exit code (0 ok, 1 failure, 2 bad input or usage). */
+    /**
+     * Runs a command line; returns the exit code (0 ok, 1 failure, 2 bad input, usage, or a resource that ran out:
+     * GPU memory, direct memory, heap, disk; see {@link ResourceErrors}).
+     */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean badInput = e instanceof ModelFormatException || e instanceof IllegalArgumentException;
-            cmd.getErr().println("error: " + e.getMessage());
-            if (!badInput) {
-                e.printStackTrace(cmd.getErr());
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** Executes {@code cli} with this CLI's error handling (also for Errors, which picocli lets through). */
+    static int execute(CommandLine cli, String... args) {
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> fail(e, cmd.getErr()));
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // picocli hands the handler only Exceptions thrown by a Callable; an Error (OutOfMemoryError, IOError)
+            // comes straight out of execute
+            Optional<String> resource = ResourceErrors.describe(e);
+            if (resource.isEmpty()) {
+                throw e;
             }
-            return badInput ? 2 : 1;
-        });
-        return cli.execute(args);
+            cli.getErr().println("error: " + resource.get());
+            cli.getErr().flush();
+            return 2;
+        }
+    }
+
+    /** One {@code error:} line; a stack trace too unless the cause is bad input or a resource that ran out. */
+    static int fail(Throwable e, PrintWriter err) {
+        Optional<String> resource = ResourceErrors.describe(e);
+        if (resource.isPresent()) {
+            err.println("error: " + resource.get());
+            err.flush();
+            return 2;
+        }
+        boolean badInput = e instanceof ModelFormatException || e instanceof IllegalArgumentException;
+        err.println("error: " + e.getMessage());
+        if (!badInput) {
+            e.printStackTrace(err);
+        }
+        return badInput ? 2 : 1;
     }
 }
