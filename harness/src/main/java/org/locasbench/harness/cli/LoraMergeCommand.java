@@ -8,11 +8,16 @@ import org.locasbench.lora.LoraMerge;
 import org.locasbench.model.Qwen3Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "lora-merge", mixinStandardHelpOptions = true,
         description = "Fold a LoRA adapter (PEFT format) into the base weights and write a plain checkpoint.")
 public final class LoraMergeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -29,7 +34,7 @@ public final class LoraMergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var options = export.options();
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir); LoraAdapter adapter = LoraFile.load(adapterDir, model)) {
+        try (Qwen3Model model = modelOptions.load(dir, ConfigDefaults.common(spec)); LoraAdapter adapter = LoraFile.load(adapterDir, model)) {
             LoraMerge.merge(model, adapter, out, options);
             JsonOutput.emit(JsonOutput.object().put("merged_model", out.toString()).put("base_model", dir.toString())
                     .put("adapter", adapterDir.toString()), null);

@@ -1,32 +1,27 @@
 package org.locasbench.harness.cli;
 
-import java.util.EnumSet;
-import java.util.Set;
-import org.locasbench.lora.LoraConfig;
-import org.locasbench.model.adapter.Projection;
 import picocli.CommandLine.Option;
 
-/** LoRA hyper-parameters; defaults are Temp-Lora's (all seven projections, alpha = r, dropout 0.05). */
+/** LoRA hyper-parameters; each option stands for a key of the {@code lora} section. */
 public final class LoraOptions {
-    @Option(names = "--rank", defaultValue = "64", description = "LoRA rank r (default ${DEFAULT-VALUE}).")
-    int rank;
+    @Option(names = "--rank", descriptionKey = "lora.rank", description = "LoRA rank r (default ${DEFAULT-VALUE}).")
+    String rank;
 
-    @Option(names = "--alpha", description = "LoRA alpha (default: equal to the rank, as Temp-Lora).")
-    Double alpha;
+    @Option(names = "--alpha", descriptionKey = "lora.alpha", description = "LoRA alpha (default ${DEFAULT-VALUE}).")
+    String alpha;
 
-    @Option(names = "--dropout", defaultValue = "0.05", description = "LoRA dropout (default ${DEFAULT-VALUE}).")
-    double dropout;
+    @Option(names = "--dropout", descriptionKey = "lora.dropout",
+            description = "LoRA dropout (default ${DEFAULT-VALUE}).")
+    String dropout;
 
-    @Option(names = "--targets", split = ",", defaultValue = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj",
-            description = "Projections to adapt (default: all seven).")
-    java.util.List<String> targets;
+    @Option(names = "--targets", descriptionKey = "lora.targets",
+            description = "Projections to adapt, comma-separated (default ${DEFAULT-VALUE}).")
+    String targets;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of A's initialisation (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--lr", descriptionKey = "lora.lr", description = "AdamW learning rate (default ${DEFAULT-VALUE}).")
+    String lr;
 
-    LoraConfig config() {
-        Set<Projection> set = EnumSet.noneOf(Projection.class);
-        targets.forEach(t -> set.add(Projection.fromModule(t.trim())));
-        return new LoraConfig(rank, alpha == null ? rank : alpha, dropout, set, seed);
-    }
+    @Option(names = "--seed", descriptionKey = "run.seed",
+            description = "Seed of A's initialisation and of dropout (default ${DEFAULT-VALUE}).")
+    String seed;
 }

@@ -2,20 +2,26 @@ package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.Method;
+import org.locasbench.harness.method.MethodSetup;
 import org.locasbench.harness.ttt.StreamingProtocol;
-import org.locasbench.harness.ttt.TrainingConfig;
 import org.locasbench.lora.LoraAdapter;
-import org.locasbench.lora.LoraConfig;
 import org.locasbench.lora.LoraFile;
 import org.locasbench.model.Qwen3Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "lora-ttt", mixinStandardHelpOptions = true,
-        description = "The LoRA baseline on the same streaming protocol and training loop as `ttt` (Temp-Lora "
-                + "defaults: AdamW lr 5e-5, eps 1e-7). Prints per-window NLL as JSON.")
+        description = "The LoRA baseline on the same streaming protocol and training loop as `ttt`. Prints per-window "
+                + "NLL as JSON. Defaults are those of `run pg19` (experiments/common.yaml).")
 public final class LoraTttCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -33,20 +39,20 @@ public final class LoraTttCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingConfig config = training.apply(TrainingConfig.tempLoraDefaults());
-        LoraConfig lora = loraOptions.config();
+        CommonConfig config = ConfigDefaults.common(spec);
+        MethodSetup setup = MethodSetup.of(config, Method.LORA);
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir)) {
+        try (Qwen3Model model = modelOptions.load(dir, config)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);
-            StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training,
-                    (m, firstWindow) -> LoraAdapter.create(m, lora), config, lora.seed(), "lora " + lora);
+            StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), config, setup);
             try (LoraAdapter adapter = (LoraAdapter) run.adapter()) {
                 if (out != null) {
                     LoraFile.save(adapter, out, dir.toString());
                 }
-                JsonOutput.emit(StreamingRun.describe(model, tokens, training, config, run).put("rank", lora.rank())
-                        .put("alpha", lora.alpha()).put("paper_parameter_estimate",
-                                LoraAdapter.paperApproximation(model.config(), lora.rank()))
+                JsonOutput.emit(StreamingRun.describe(model, tokens, config, setup, run)
+                        .put("rank", config.lora().rank()).put("alpha", config.lora().alpha())
+                        .put("paper_parameter_estimate", LoraAdapter.paperApproximation(model.config(),
+                                config.lora().rank()))
                         .put("adapter", out == null ? null : out.toString()), training.json);
             }
         }

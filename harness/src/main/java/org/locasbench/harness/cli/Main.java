@@ -22,7 +22,7 @@ public final class Main {
      * GPU memory, direct memory, heap, disk; see {@link ResourceErrors}).
      */
     public static int run(String... args) {
-        return execute(new CommandLine(new Main()), args);
+        return execute(new CommandLine(new Main()).setDefaultValueProvider(new ConfigDefaults()), args);
     }
 
     /** Executes {@code cli} with this CLI's error handling (also for Errors, which picocli lets through). */

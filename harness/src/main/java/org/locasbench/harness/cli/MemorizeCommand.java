@@ -2,16 +2,23 @@ package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.locasbench.harness.config.CommonConfig;
 import org.locasbench.locas.LocasMemory;
+import org.locasbench.locas.Memorizer;
 import org.locasbench.locas.MemoryFile;
 import org.locasbench.model.Qwen3Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "memorize", mixinStandardHelpOptions = true,
         description = "Initialise a Locas memory from the model's most active neurons on a text (V = 0).")
 public final class MemorizeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -26,10 +33,13 @@ public final class MemorizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CommonConfig config = ConfigDefaults.common(spec);
+        var locas = config.locas();
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir)) {
+        try (Qwen3Model model = modelOptions.load(dir, config)) {
             long[] ids = Commands.tokens(input, model).ids();
-            try (LocasMemory memory = memoryOptions.memorize(model, ids)) {
+            try (LocasMemory memory = Memorizer.memorize(model, ids, locas.width(), locas.init(), config.run().seed(),
+                    locas.clipping())) {
                 MemoryFile.save(memory, out);
                 var json = JsonOutput.object().put("memory", out.toString()).put("model", dir.toString())
                         .put("tokens", ids.length).put("width", memory.width())

@@ -1,7 +1,9 @@
 package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
-import org.locasbench.model.Precision;
+import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.DataPaths;
+import org.locasbench.harness.config.Devices;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.hub.ModelLocator;
 import org.locasbench.model.tokenizer.TextTokenizer;
@@ -9,15 +11,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --model}, {@code --precision}, {@code --device}: shared by every command that loads a model. */
 public final class ModelOptions {
-    @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]",
+    @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]", descriptionKey = "run.model",
             description = "Model directory, hub-cache folder or hub id (e.g. Qwen/Qwen3-1.7B-Base); default: the "
                     + "bundled data/models/tiny-qwen3-gutenberg.")
     String model;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default), fp16 (GPU) or fp64.")
+    @Option(names = "--precision", descriptionKey = "run.precision",
+            description = "fp32, fp16 (GPU) or fp64; default ${DEFAULT-VALUE}.")
     String precision;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N; default ${DEFAULT-VALUE}.")
+    @Option(names = "--device", descriptionKey = "run.devices",
+            description = "cpu, gpu or gpu:N; default ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--random-weights",
@@ -26,7 +30,7 @@ public final class ModelOptions {
     boolean randomWeights;
 
     public Path resolveDirectory() {
-        String spec = model != null ? model : Defaults.bundledModel();
+        String spec = model != null ? model : DataPaths.bundledModel();
         if (randomWeights && !java.nio.file.Files.isRegularFile(Path.of(spec, "config.json"))) {
             throw new IllegalArgumentException("--random-weights needs --model to be a local folder with config.json; "
                     + spec + " is not");
@@ -34,10 +38,12 @@ public final class ModelOptions {
         return ModelLocator.fromEnvironment(msg -> System.err.println(msg)).resolve(spec);
     }
 
-    public Qwen3Model load(Path directory) {
-        Precision p = Precision.parse(precision);
-        ai.djl.Device d = org.locasbench.harness.experiment.ModelSession.parseDevice(device);
-        return randomWeights ? Qwen3Model.random(directory, p, d, 0) : Qwen3Model.load(directory, p, d);
+    /** Loads the model in the validated run settings' precision on its first device. */
+    public Qwen3Model load(Path directory, CommonConfig config) {
+        var run = config.run();
+        ai.djl.Device d = Devices.parse(run.devices().get(0), "run.devices");
+        return randomWeights ? Qwen3Model.random(directory, run.precision(), d, 0)
+                : Qwen3Model.load(directory, run.precision(), d);
     }
 
     public static TextTokenizer tokenizerFor(Qwen3Model model) {

@@ -12,11 +12,16 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "nll", mixinStandardHelpOptions = true,
         description = "Per-token NLL, mean and PPL of a text, with or without a Locas memory attached (JSON).")
 public final class NllCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -26,25 +31,27 @@ public final class NllCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "MEM", description = "A Locas memory file to attach.")
     Path memoryFile;
 
-    @Option(names = "--window", defaultValue = "512", description = "Tokens per forward window (default ${DEFAULT-VALUE}).")
-    int window;
+    @Option(names = "--window", descriptionKey = "window.size",
+            description = "Tokens per forward window (default ${DEFAULT-VALUE}).")
+    String window;
 
-    @Option(names = "--context", defaultValue = "512", description = "Context before each window (default ${DEFAULT-VALUE}).")
-    int context;
+    @Option(names = "--context", descriptionKey = "window.context", description = "Context before each window (default ${DEFAULT-VALUE}).")
+    String context;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON here instead of stdout.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        var config = ConfigDefaults.common(spec);
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir)) {
+        try (Qwen3Model model = modelOptions.load(dir, config)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);
             long[] ids = tokens.ids();
             LocasMemory memory = memoryFile == null ? null : MemoryFile.load(memoryFile, model);
             try {
                 LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
-                List<Window> plan = WindowPlan.of(ids.length, window, context);
+                List<Window> plan = WindowPlan.of(ids.length, config.window().size(), config.window().context());
                 float[] nll = WindowScorer.scoreAll(model, adapter, ids, plan, w -> { });
                 double mean = WindowScorer.mean(nll);
                 var json = JsonOutput.object().put("model", dir.toString()).put("text", tokens.description())

@@ -16,24 +16,30 @@ import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.tokenizer.TextTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Scores a text with the frozen model in windows: per-token NLL, mean NLL and perplexity. */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Per-token NLL / perplexity of a text (default: bundled PG-19 book 10146 with the bundled model).")
 public final class ScoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
     @Mixin
     TextInput input = new TextInput();
 
-    @Option(names = "--window", defaultValue = "512", description = "New tokens per window (default ${DEFAULT-VALUE}).")
-    int window;
+    @Option(names = "--window", descriptionKey = "window.size",
+            description = "New tokens per window (default ${DEFAULT-VALUE}).")
+    String window;
 
-    @Option(names = "--context", defaultValue = "512",
+    @Option(names = "--context", descriptionKey = "window.context",
             description = "Tokens of preceding context fed before each window (default ${DEFAULT-VALUE}).")
-    int context;
+    String context;
 
     @Option(names = "--show", defaultValue = "12", description = "Print the NLL of the first N tokens (default ${DEFAULT-VALUE}).")
     int show;
@@ -44,12 +50,13 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
+        var config = ConfigDefaults.common(spec);
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir)) {
+        try (Qwen3Model model = modelOptions.load(dir, config)) {
             TextTokenizer[] tokenizer = new TextTokenizer[1];
             TextInput.Tokens tokens = input.read(() -> tokenizer[0] = ModelOptions.tokenizerFor(model));
             try {
-                score(model, dir, tokens, tokenizer[0], stdout);
+                score(model, dir, tokens, tokenizer[0], stdout, config.window());
             } finally {
                 if (tokenizer[0] != null) {
                     tokenizer[0].close();
@@ -60,8 +67,10 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /** Scores and reports; {@code tokenizer} (null for --ids input) only decodes the tokens shown. */
-    private void score(Qwen3Model model, Path dir, TextInput.Tokens tokens, TextTokenizer tokenizer, PrintStream stdout)
-            throws Exception {
+    private void score(Qwen3Model model, Path dir, TextInput.Tokens tokens, TextTokenizer tokenizer, PrintStream stdout,
+            org.locasbench.harness.config.WindowSettings settings) throws Exception {
+        int window = settings.size();
+        int context = settings.context();
         long[] ids = tokens.ids();
         Commands.requireIdsFit(ids, model);
         List<Window> windows = WindowPlan.of(ids.length, window, context);

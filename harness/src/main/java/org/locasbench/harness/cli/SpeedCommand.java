@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.locasbench.harness.experiment.ModelSession;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowPlan;
 import org.locasbench.harness.ttt.StreamingProtocol;
@@ -26,6 +25,9 @@ import picocli.CommandLine.Option;
         description = "Time score + train per window of the streaming protocol (Locas or no memory) after warm-up "
                 + "windows; prints ms per window, tokens/s and device memory as JSON.")
 public final class SpeedCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -56,19 +58,25 @@ public final class SpeedCommand implements Callable<Integer> {
         if (warmup < 0 || windows < 1) {
             throw new IllegalArgumentException("--warmup must be >= 0 and --windows >= 1");
         }
-        TrainingConfig config = training.apply(TrainingConfig.locasDefaults());
+        var common = ConfigDefaults.common(spec);
+        var setup = org.locasbench.harness.method.MethodSetup.of(common, method.equals("locas")
+                ? org.locasbench.harness.config.Method.LOCAS : org.locasbench.harness.config.Method.NONE);
+        TrainingConfig config = org.locasbench.harness.method.MethodSetup.of(common,
+                org.locasbench.harness.config.Method.LOCAS).training();
+        int windowSize = common.window().size();
+        int contextSize = common.window().context();
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir)) {
+        try (Qwen3Model model = modelOptions.load(dir, common)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);
-            int needed = (warmup + windows) * training.window;
+            int needed = (warmup + windows) * windowSize;
             if (tokens.ids().length < needed) {
                 throw new IllegalArgumentException(tokens.description() + " has " + tokens.ids().length
-                        + " tokens; " + (warmup + windows) + " windows of " + training.window + " need " + needed);
+                        + " tokens; " + (warmup + windows) + " windows of " + windowSize + " need " + needed);
             }
             long[] ids = Arrays.copyOf(tokens.ids(), needed);
-            List<Window> plan = WindowPlan.of(ids.length, training.window, training.context);
+            List<Window> plan = WindowPlan.of(ids.length, windowSize, contextSize);
             StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan,
-                    method.equals("locas") ? memoryOptions::memorize : null, config,
+                    setup.factory(), config,
                     r -> System.err.printf("window %d: score %.1f ms, train %.1f ms%n", r.index(),
                             r.scoreSeconds() * 1e3, r.trainSeconds() * 1e3));
             List<WindowResult> timed = run.windows().subList(warmup, run.windows().size());
@@ -79,8 +87,8 @@ public final class SpeedCommand implements Callable<Integer> {
             ObjectNode json = JsonOutput.object().put("implementation", "java-djl").put("method", method)
                     .put("model", dir.toString()).put("random_weights", modelOptions.randomWeights)
                     .put("parameters", model.parameterCount()).put("precision", model.precision().name().toLowerCase())
-                    .put("device", modelOptions.device).put("window", training.window).put("context", training.context)
-                    .put("width", method.equals("locas") ? memoryOptions.width : 0).put("lr", config.learningRate())
+                    .put("device", common.run().devices().get(0)).put("window", windowSize).put("context", contextSize)
+                    .put("width", method.equals("locas") ? common.locas().width() : 0).put("lr", config.learningRate())
                     .put("steps_per_window", config.stepsPerWindow()).put("warmup_windows", warmup)
                     .put("timed_windows", windows).put("mean_nll", run.meanNll());
             json.putObject("shape").put("layers", c.numHiddenLayers()).put("hidden", c.hiddenSize())
@@ -89,8 +97,8 @@ public final class SpeedCommand implements Callable<Integer> {
             putStats(json.putObject("score_ms"), score);
             putStats(json.putObject("train_ms"), train);
             putStats(json.putObject("window_ms"), total);
-            json.put("tokens_per_s", training.window / (Arrays.stream(total).average().orElseThrow() / 1e3));
-            Long used = deviceMemoryUsed(ModelSession.parseDevice(modelOptions.device));
+            json.put("tokens_per_s", windowSize / (Arrays.stream(total).average().orElseThrow() / 1e3));
+            Long used = deviceMemoryUsed(org.locasbench.harness.config.Devices.parse(common.run().devices().get(0), "--device"));
             json.put("device_memory_used_bytes", used);
             if (run.adapter() != null) {
                 json.put("trainable_parameters", run.adapter().parameterCount());

@@ -8,11 +8,16 @@ import org.locasbench.locas.MemoryFile;
 import org.locasbench.model.Qwen3Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "to-dense", mixinStandardHelpOptions = true,
         description = "Fuse a Locas memory into a plain, wider Qwen3 checkpoint (intermediate_size = m + r).")
 public final class ToDenseCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -29,7 +34,7 @@ public final class ToDenseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var options = export.options();
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir); LocasMemory memory = MemoryFile.load(memoryFile, model)) {
+        try (Qwen3Model model = modelOptions.load(dir, ConfigDefaults.common(spec)); LocasMemory memory = MemoryFile.load(memoryFile, model)) {
             DenseFusion.toDense(model, memory, out, options);
             JsonOutput.emit(JsonOutput.object().put("dense_model", out.toString()).put("base_model", dir.toString())
                     .put("intermediate_size", model.config().intermediateSize() + memory.width())

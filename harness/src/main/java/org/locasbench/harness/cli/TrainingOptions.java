@@ -1,72 +1,64 @@
 package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
-import org.locasbench.harness.ttt.LossKind;
+import org.locasbench.harness.config.ReliabilitySettings;
 import org.locasbench.harness.ttt.RunOptions;
-import org.locasbench.harness.ttt.TestTimeTrainer;
-import org.locasbench.harness.ttt.TrainingConfig;
 import picocli.CommandLine.Option;
 
-/** Streaming-protocol and optimiser options shared by {@code ttt} (Locas) and {@code lora-ttt}. */
+/**
+ * Streaming-protocol, loss and reliability options shared by {@code ttt}, {@code lora-ttt} and {@code speed}; each
+ * stands for a config key (its {@code descriptionKey}) and defaults to {@code experiments/common.yaml}.
+ */
 public final class TrainingOptions {
-    @Option(names = "--window", defaultValue = "256", description = "New tokens per window (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", descriptionKey = "window.size",
+            description = "New tokens per window (default ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--context", defaultValue = "256", description = "Context before each window (default ${DEFAULT-VALUE}).")
+    @Option(names = "--context", descriptionKey = "window.context",
+            description = "Context before each window (default ${DEFAULT-VALUE}).")
     int context;
 
-    @Option(names = "--loss", defaultValue = "NTP", description = "NTP (default), SD or MIX.")
+    @Option(names = "--loss", descriptionKey = "training.loss", description = "NTP, SD or MIX (default ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--lambda", defaultValue = "0.5", description = "MIX weight of NTP (default ${DEFAULT-VALUE}).")
-    double lambda;
+    @Option(names = "--lambda", descriptionKey = "training.mixLambda",
+            description = "MIX weight of NTP (default ${DEFAULT-VALUE}).")
+    String lambda;
 
-    @Option(names = "--teacher-context", defaultValue = "1024", description = "SD teacher context (default ${DEFAULT-VALUE}).")
-    int teacherContext;
+    @Option(names = "--teacher-context", descriptionKey = "training.teacherContext",
+            description = "SD teacher context (default ${DEFAULT-VALUE}).")
+    String teacherContext;
 
-    @Option(names = "--student-context", defaultValue = "64", description = "SD student context (default ${DEFAULT-VALUE}).")
-    int studentContext;
+    @Option(names = "--student-context", descriptionKey = "training.studentContext",
+            description = "SD student context (default ${DEFAULT-VALUE}).")
+    String studentContext;
 
-    @Option(names = "--lr", description = "AdamW learning rate (default: 1e-3 for Locas, 5e-5 for LoRA as Temp-Lora).")
-    Double lr;
-
-    @Option(names = "--steps", defaultValue = "1", description = "Optimiser steps per window (default ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", descriptionKey = "training.stepsPerWindow",
+            description = "Optimiser steps per window (default ${DEFAULT-VALUE}).")
+    String steps;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON results here instead of stdout.")
     Path json;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", descriptionKey = "reliability.checkpointDir",
             description = "Write a crash-safe checkpoint (adapter, optimiser, metrics so far) here.")
-    Path checkpointDir;
+    String checkpointDir;
 
-    @Option(names = "--checkpoint-every", defaultValue = "10",
+    @Option(names = "--checkpoint-every", descriptionKey = "reliability.checkpointEvery",
             description = "Windows between checkpoints (default ${DEFAULT-VALUE}).")
-    int checkpointEvery;
+    String checkpointEvery;
 
-    @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir.")
+    @Option(names = "--resume", descriptionKey = "reliability.resume",
+            description = "Continue from the checkpoint in --checkpoint-dir.")
     boolean resume;
 
-    @Option(names = "--on-non-finite", defaultValue = "stop",
-            description = "stop (default) or skip: what a NaN/Inf training loss does.")
+    @Option(names = "--on-non-finite", descriptionKey = "reliability.onNonFinite",
+            description = "stop or skip_window: what a NaN/Inf training loss does (default ${DEFAULT-VALUE}).")
     String onNonFinite;
 
-    RunOptions runOptions(long seed, String fingerprint) {
-        if (resume && checkpointDir == null) {
-            throw new IllegalArgumentException("--resume needs --checkpoint-dir");
-        }
-        TestTimeTrainer.NonFinitePolicy policy = switch (onNonFinite.toLowerCase(java.util.Locale.ROOT)) {
-            case "stop" -> TestTimeTrainer.NonFinitePolicy.STOP;
-            case "skip" -> TestTimeTrainer.NonFinitePolicy.SKIP_WINDOW;
-            default -> throw new IllegalArgumentException("--on-non-finite must be stop or skip, got '" + onNonFinite
-                    + "'");
-        };
-        return new RunOptions(seed, policy, checkpointDir, checkpointEvery, resume, fingerprint);
-    }
-
-    TrainingConfig apply(TrainingConfig preset) {
-        TrainingConfig c = preset.withLoss(LossKind.parse(loss)).withSteps(steps)
-                .withContexts(teacherContext, studentContext).withMixLambda(lambda);
-        return lr == null ? c : c.withLearningRate(lr);
+    /** The run's seed, policy and checkpoints, from the validated reliability section. */
+    static RunOptions runOptions(ReliabilitySettings r, long seed, String fingerprint) {
+        return new RunOptions(seed, r.onNonFinite(), r.checkpointDir() == null ? null : Path.of(r.checkpointDir()),
+                r.checkpointEvery(), r.resume(), fingerprint);
     }
 }

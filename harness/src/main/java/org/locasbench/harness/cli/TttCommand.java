@@ -2,19 +2,27 @@ package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.Method;
+import org.locasbench.harness.method.MethodSetup;
 import org.locasbench.harness.ttt.StreamingProtocol;
-import org.locasbench.harness.ttt.TrainingConfig;
 import org.locasbench.locas.LocasMemory;
 import org.locasbench.locas.MemoryFile;
 import org.locasbench.model.Qwen3Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "ttt", mixinStandardHelpOptions = true,
         description = "Stream a text in windows: score each window with the current Locas memory, then train the "
-                + "memory on it (memorize runs on the first window). Prints per-window NLL as JSON.")
+                + "memory on it (memorize runs on the first window). Prints per-window NLL as JSON. Defaults are "
+                + "those of `run pg19` (experiments/common.yaml).")
 public final class TttCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -32,17 +40,17 @@ public final class TttCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingConfig config = training.apply(TrainingConfig.locasDefaults());
+        CommonConfig config = ConfigDefaults.common(spec);
+        MethodSetup setup = MethodSetup.of(config, Method.LOCAS);
         Path dir = modelOptions.resolveDirectory();
-        try (Qwen3Model model = modelOptions.load(dir)) {
+        try (Qwen3Model model = modelOptions.load(dir, config)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);
-            StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training, memoryOptions::memorize, config,
-                    memoryOptions.seed, memoryOptions.describe());
+            StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), config, setup);
             try (LocasMemory memory = (LocasMemory) run.adapter()) {
                 if (out != null) {
                     MemoryFile.save(memory, out);
                 }
-                JsonOutput.emit(StreamingRun.describe(model, tokens, training, config, run)
+                JsonOutput.emit(StreamingRun.describe(model, tokens, config, setup, run)
                         .put("width", memory.width()).put("init", memory.info().init().id())
                         .put("memory", out == null ? null : out.toString()), training.json);
             }

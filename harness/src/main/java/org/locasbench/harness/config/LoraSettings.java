@@ -1,0 +1,32 @@
+package org.locasbench.harness.config;
+
+/**
+ * Section {@code lora}: the LoRA baseline (on all seven projections, as Temp-Lora) and its optimiser.
+ *
+ * @param targets module names of the adapted projections (q_proj ... down_proj)
+ * @param lr AdamW learning rate
+ * @param epsilon AdamW epsilon (Temp-Lora: 1e-7)
+ */
+public record LoraSettings(int rank, double alpha, double dropout, java.util.List<String> targets, double lr,
+        double epsilon) {
+    public LoraSettings {
+        ConfigException.require(targets != null && !targets.isEmpty(), "lora.targets",
+                "must list at least one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
+        for (String t : targets) {
+            try {
+                org.locasbench.model.adapter.Projection.fromModule(t);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("lora.targets", "'" + t + "' is not a projection; use q_proj, k_proj, "
+                        + "v_proj, o_proj, gate_proj, up_proj, down_proj");
+            }
+        }
+        targets = java.util.List.copyOf(targets);
+        ConfigException.require(rank > 0, "lora.rank", "must be positive, got " + rank);
+        ConfigException.require(alpha > 0 && Double.isFinite(alpha), "lora.alpha", "must be positive, got " + alpha);
+        ConfigException.require(dropout >= 0 && dropout < 1, "lora.dropout", "must be in [0, 1), got " + dropout);
+        ConfigException.require(lr > 0 && Double.isFinite(lr), "lora.lr", "must be a positive learning rate, got "
+                + lr);
+        ConfigException.require(epsilon > 0 && Double.isFinite(epsilon), "lora.epsilon", "must be positive, got "
+                + epsilon);
+    }
+}

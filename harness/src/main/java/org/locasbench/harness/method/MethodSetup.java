@@ -1,0 +1,75 @@
+package org.locasbench.harness.method;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.LocasSettings;
+import org.locasbench.harness.config.LoraSettings;
+import org.locasbench.harness.config.Method;
+import org.locasbench.harness.config.TrainingSettings;
+import org.locasbench.harness.ttt.AdapterFactory;
+import org.locasbench.harness.ttt.TrainingConfig;
+import org.locasbench.locas.InitStrategy;
+import org.locasbench.locas.Memorizer;
+import org.locasbench.lora.LoraAdapter;
+import org.locasbench.lora.LoraConfig;
+import org.locasbench.model.adapter.Projection;
+
+/**
+ * How one method runs under a config: its adapter factory (null for the frozen baselines), its optimiser settings and
+ * the context it sees. The only place settings become adapters and optimisers, so {@code ttt}, {@code lora-ttt} and
+ * every experiment train the same way from the same settings.
+ *
+ * @param width Locas memory width or LoRA rank (0 for the frozen baselines)
+ * @param init Locas init strategy (null otherwise)
+ */
+public record MethodSetup(Method method, InitStrategy init, int width, AdapterFactory factory, TrainingConfig training,
+        int context) {
+
+    public static MethodSetup of(CommonConfig c, Method method) {
+        return switch (method) {
+            case NONE -> new MethodSetup(method, null, 0, null, null, c.window().context());
+            case LONG_CONTEXT -> new MethodSetup(method, null, 0, null, null, c.window().longContext());
+            case LOCAS -> locas(c.locas(), c.training(), c.run().seed(), c.window().context());
+            case LORA -> lora(c.lora(), c.training(), c.run().seed(), c.window().context());
+        };
+    }
+
+    public static MethodSetup locas(LocasSettings l, TrainingSettings t, long seed, int context) {
+        AdapterFactory factory = (model, ids) -> Memorizer.memorize(model, ids, l.width(), l.init(), seed,
+                l.clipping());
+        return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, l.lr(), l.epsilon()), context);
+    }
+
+    public static MethodSetup lora(LoraSettings l, TrainingSettings t, long seed, int context) {
+        LoraConfig config = loraConfig(l, seed);
+        return new MethodSetup(Method.LORA, null, l.rank(), (model, ids) -> LoraAdapter.create(model, config),
+                training(t, l.lr(), l.epsilon()), context);
+    }
+
+    public static LoraConfig loraConfig(LoraSettings l, long seed) {
+        Set<Projection> targets = EnumSet.noneOf(Projection.class);
+        l.targets().forEach(name -> targets.add(Projection.fromModule(name)));
+        return new LoraConfig(l.rank(), l.alpha(), l.dropout(), targets, seed);
+    }
+
+    private static TrainingConfig training(TrainingSettings t, double lr, double epsilon) {
+        return new TrainingConfig(t.loss(), t.mixLambda(), lr, t.beta1(), t.beta2(), epsilon, t.weightDecay(),
+                t.stepsPerWindow(), t.teacherContext(), t.studentContext());
+    }
+
+    /** A label for reports: e.g. {@code locas[highest,r=64]}, {@code lora[r=16]}, {@code long_context[1024]}. */
+    public String label() {
+        return switch (method) {
+            case LOCAS -> "locas[" + init.id() + ",r=" + width + "]";
+            case LORA -> "lora[r=" + width + "]";
+            case LONG_CONTEXT -> "long_context[" + context + "]";
+            case NONE -> "none";
+        };
+    }
+
+    /** The label as a file-name part: {@code locas-highest-r-64}. */
+    public String slug() {
+        return label().replaceAll("[^A-Za-z0-9_.-]+", "-").replaceAll("-+$", "");
+    }
+}
