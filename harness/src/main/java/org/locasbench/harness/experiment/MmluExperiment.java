@@ -1,8 +1,5 @@
 package org.locasbench.harness.experiment;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -115,27 +112,35 @@ public final class MmluExperiment {
 
     static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
             List<MmluQuestion> questions, List<MmluQuestion> devRows) {
+        return evaluateSubject(c, session, v, questions, devRows, OptionScorer.Progress.NONE);
+    }
+
+    /**
+     * One subject's questions (up to {@code questionsPerSubject}), {@code mmluBatchSize} prompts per forward when the
+     * options are single tokens. Predictions come back in the questions' order; {@code tokens} counts what was fed to
+     * the model (padding included), {@code prompt_tokens} the prompts alone.
+     */
+    static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
+            List<MmluQuestion> questions, List<MmluQuestion> devRows, OptionScorer.Progress progress) {
         Qwen3Model model = session.model();
         LocasMemory memory = v.memoryFile() == null ? null : MemoryFile.load(v.memoryFile(), model);
         try {
             LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
-            long[][] letterIds = new long[4][];
-            for (int i = 0; i < 4; i++) {
-                letterIds[i] = session.tokenizer().encode(" " + LETTERS[i]);
-            }
-            int limit = c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
-                    : questions.size();
-            int correct = 0;
             long t0 = System.nanoTime();
-            long promptTokens = 0;
-            List<Integer> predictions = new ArrayList<>();
+            long[][] letterIds = optionIds(session);
+            int limit = questionLimit(c, questions);
+            List<MmluQuestion> shots = devRows.subList(0, Math.min(c.shots(), devRows.size()));
+            List<long[]> prompts = new ArrayList<>();
             for (MmluQuestion q : questions.subList(0, limit)) {
-                int shots = Math.min(c.shots(), devRows.size());
-                long[] prompt = session.tokenizer().encode(prompt(q, devRows.subList(0, shots)));
-                promptTokens += 4L * prompt.length;
-                int predicted = argminNll(model, adapter, prompt, letterIds);
-                predictions.add(predicted);
-                if (predicted == q.answer()) {
+                prompts.add(session.tokenizer().encode(prompt(q, shots)));
+            }
+            OptionScorer.Result scored = OptionScorer.score(model, adapter, prompts, letterIds, c.mmluBatchSize(),
+                    c.mmluBatchTokens(), progress);
+            int correct = 0;
+            List<Integer> predictions = new ArrayList<>();
+            for (int i = 0; i < limit; i++) {
+                predictions.add(scored.predictions()[i]);
+                if (scored.predictions()[i] == questions.get(i).answer()) {
                     correct++;
                 }
             }
@@ -145,13 +150,29 @@ public final class MmluExperiment {
             r.put("correct", correct);
             r.put("predictions", predictions);
             r.put("seconds", (System.nanoTime() - t0) / 1e9);
-            r.put("tokens", promptTokens);
+            r.put("tokens", scored.fedTokens());
+            r.put("prompt_tokens", scored.promptTokens());
+            r.put("forwards", scored.forwards());
             return r;
         } finally {
             if (memory != null) {
                 memory.close();
             }
         }
+    }
+
+    /** The ids of " A".." D" in the session's tokenizer (one token each in Qwen3's and the bundled one). */
+    static long[][] optionIds(ModelSession session) {
+        long[][] ids = new long[LETTERS.length][];
+        for (int i = 0; i < LETTERS.length; i++) {
+            ids[i] = session.tokenizer().encode(" " + LETTERS[i]);
+        }
+        return ids;
+    }
+
+    static int questionLimit(ExperimentConfig c, List<MmluQuestion> questions) {
+        return c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
+                : questions.size();
     }
 
     /** The hendrycks prompt: a header, k solved dev examples, then the question ending in "Answer:". */
@@ -170,30 +191,6 @@ public final class MmluExperiment {
             sb.append('\n').append(LETTERS[i]).append(". ").append(q.choices().get(i).strip());
         }
         return sb.append("\nAnswer:").toString();
-    }
-
-    /** Sum of the NLL of each option's tokens after the prompt; one forward per option. */
-    static int argminNll(Qwen3Model model, LayerAdapter adapter, long[] prompt, long[][] options) {
-        int best = 0;
-        double bestNll = Double.POSITIVE_INFINITY;
-        for (int o = 0; o < options.length; o++) {
-            long[] ids = Arrays.copyOf(prompt, prompt.length + options[o].length);
-            System.arraycopy(options[o], 0, ids, prompt.length, options[o].length);
-            try (NDManager scope = model.manager().newSubManager()) {
-                NDArray input = scope.create(ids, new Shape(1, ids.length));
-                float[] nll = org.locasbench.model.Nll.perToken(model.logits(input, 0, adapter, null), input)
-                        .toFloatArray();
-                double sum = 0;
-                for (int k = prompt.length - 1; k < nll.length; k++) {
-                    sum += nll[k];
-                }
-                if (sum < bestNll) {
-                    bestNll = sum;
-                    best = o;
-                }
-            }
-        }
-        return best;
     }
 
     static ObjectNode record(ExperimentConfig c, Variant v, List<String> subjects, List<Map<String, Object>> perSubject) {
