@@ -20,8 +20,15 @@ public final class Nll {
      * fp16 logits go through an fp32 log-softmax (PyTorch's dtype argument: one kernel, differentiable).
      */
     public static NDArray ofTargets(NDArray logits, NDArray targets) {
-        NDArray logProbs = logits.getDataType() == DataType.FLOAT16
+        return logSoftmax(logits).gather(targets.expandDims(-1), -1).squeeze(-1).neg();
+    }
+
+    /**
+     * Log-softmax over the last axis; fp16 logits go through an fp32 log-softmax (PyTorch's dtype argument: one kernel,
+     * differentiable), fp32 and fp64 stay as they are.
+     */
+    public static NDArray logSoftmax(NDArray logits) {
+        return logits.getDataType() == DataType.FLOAT16
                 ? JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32) : logits.logSoftmax(-1);
-        return logProbs.gather(targets.expandDims(-1), -1).squeeze(-1).neg();
     }
 }

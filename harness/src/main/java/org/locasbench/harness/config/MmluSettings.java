@@ -12,10 +12,12 @@ import java.util.List;
  * @param forgettingManifest the PG-19 manifest of the forgetting book; null = the bundled one
  * @param forgettingBook the PG-19 book memorized before the forgetting variants
  * @param forgettingMaxTokens only the book's first N tokens are memorized; null = the whole book
- * @param batchSize prompts scored per forward
+ * @param batchSize prompts scored per forward (right-padded to the batch's longest)
+ * @param batchTokens cap on rows x padded length per forward; null = none
  */
 public record MmluSettings(String dir, List<String> subjects, int shots, Integer questionsPerSubject,
-        String forgettingManifest, String forgettingBook, Integer forgettingMaxTokens, int batchSize) {
+        String forgettingManifest, String forgettingBook, Integer forgettingMaxTokens, int batchSize,
+        Integer batchTokens) {
     public MmluSettings {
         ConfigException.require(subjects == null || !subjects.isEmpty(), "mmlu.subjects",
                 "must list at least one subject, or be null for all");
@@ -26,6 +28,8 @@ public record MmluSettings(String dir, List<String> subjects, int shots, Integer
         ConfigException.require(forgettingMaxTokens == null || forgettingMaxTokens >= 2, "mmlu.forgettingMaxTokens",
                 "must be >= 2, got " + forgettingMaxTokens);
         ConfigException.require(batchSize >= 1, "mmlu.batchSize", "must be >= 1, got " + batchSize);
+        ConfigException.require(batchTokens == null || batchTokens >= 1, "mmlu.batchTokens", "must be >= 1 or null, "
+                + "got " + batchTokens);
         subjects = subjects == null ? null : List.copyOf(subjects);
     }
 }

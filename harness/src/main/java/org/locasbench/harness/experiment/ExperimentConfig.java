@@ -53,6 +53,8 @@ public record ExperimentConfig(
         List<String> subjects,
         int shots,
         Integer questionsPerSubject,
+        Integer mmluBatchSize,
+        Integer mmluBatchTokens,
         String forgettingBook,
         // ablation
         List<String> inits,
@@ -76,6 +78,13 @@ public record ExperimentConfig(
         require(methods != null && !methods.isEmpty(), "methods", "must list at least one of none, locas, lora");
         methods.forEach(Method::parse);
         require(shots >= 0, "shots", "must be >= 0, got " + shots);
+        // MMLU's batching keys have their defaults in experiments/mmlu.yaml only; other experiments ignore them
+        require(!"mmlu".equals(experiment) || mmluBatchSize != null, "mmluBatchSize",
+                "must be set (prompts per forward, >= 1)");
+        require(mmluBatchSize == null || mmluBatchSize >= 1, "mmluBatchSize", "must be >= 1 prompt per forward, got "
+                + mmluBatchSize);
+        require(mmluBatchTokens == null || mmluBatchTokens >= 1, "mmluBatchTokens",
+                "must be >= 1 (rows x padded length per forward) or null for no cap, got " + mmluBatchTokens);
         require(onNonFinite.equals("stop") || onNonFinite.equals("skip"), "onNonFinite", "must be stop or skip, got "
                 + onNonFinite);
         require(checkpointEvery >= 1, "checkpointEvery", "must be >= 1 window, got " + checkpointEvery);

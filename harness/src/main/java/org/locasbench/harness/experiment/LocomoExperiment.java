@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.locasbench.harness.cli.Defaults;
+import org.locasbench.harness.console.ProgressBar;
 import org.locasbench.harness.data.LocomoConversation;
 import org.locasbench.harness.data.LocomoDataset;
 import org.locasbench.harness.generation.GreedyGenerator;
@@ -47,20 +48,25 @@ public final class LocomoExperiment {
         Path modelDir = ModelSession.resolveModel(c);
         List<List<ObjectNode>> perConversation = DevicePool.run(units, c.devices(),
                 device -> ModelSession.open(modelDir, c, device), (conv, session, device) -> runConversation(c,
-                        conv, session));
+                        conv, session, (units.indexOf(conv) + 1) + "/" + units.size()));
         List<ObjectNode> results = perConversation.stream().flatMap(List::stream).toList();
         return new ExperimentReport("locomo", results, Map.of(), table(results));
     }
 
-    /** The dialogue as text, one "DATE: ..." header per session; tokens grouped by calendar date. */
-    record Dialogue(long[] ids, List<int[]> dateGroups) {}
+    /**
+     * The dialogue as text, one "DATE: ..." header per session; tokens grouped by calendar date; where each session's
+     * tokens end (for the memorizing progress).
+     */
+    record Dialogue(long[] ids, List<int[]> dateGroups, int[] sessionEnds) {}
 
     static Dialogue tokenize(LocomoConversation conv, ModelSession session) {
         List<Long> ids = new ArrayList<>();
         List<int[]> groups = new ArrayList<>();
         String currentDate = null;
         int groupStart = 0;
-        for (LocomoConversation.Session s : conv.sessions()) {
+        int[] sessionEnds = new int[conv.sessions().size()];
+        for (int si = 0; si < sessionEnds.length; si++) {
+            LocomoConversation.Session s = conv.sessions().get(si);
             if (!s.date().equals(currentDate)) {
                 if (currentDate != null) {
                     groups.add(new int[] {groupStart, ids.size()});
@@ -76,9 +82,10 @@ public final class LocomoExperiment {
             for (long id : session.tokenizer().encode(text.toString())) {
                 ids.add(id);
             }
+            sessionEnds[si] = ids.size();
         }
         groups.add(new int[] {groupStart, ids.size()});
-        return new Dialogue(ids.stream().mapToLong(Long::longValue).toArray(), groups);
+        return new Dialogue(ids.stream().mapToLong(Long::longValue).toArray(), groups, sessionEnds);
     }
 
     /** date_split windows: each date group cut into windows, context reaching back into earlier groups. */
@@ -94,11 +101,21 @@ public final class LocomoExperiment {
     }
 
     static List<ObjectNode> runConversation(ExperimentConfig c, LocomoConversation conv, ModelSession session) {
+        return runConversation(c, conv, session, "1/1");
+    }
+
+    /**
+     * Every method on one conversation; progress on stderr: sessions memorized (locas / lora), then questions answered,
+     * per method, labelled with the conversation's place {@code position} ("2/10") among the run's.
+     */
+    static List<ObjectNode> runConversation(ExperimentConfig c, LocomoConversation conv, ModelSession session,
+            String position) {
         Dialogue dialogue = tokenize(conv, session);
         Qwen3Model model = session.model();
         List<ObjectNode> out = new ArrayList<>();
         for (Method m : c.methodList()) {
             MethodSetup setup = MethodSetup.of(c, m);
+            String label = conv.sampleId() + " (" + position + ") " + setup.label();
             long t0 = System.nanoTime();
             TrainableAdapter adapter = null;
             if (setup.factory() != null) {
@@ -106,13 +123,17 @@ public final class LocomoExperiment {
                     throw new IllegalArgumentException("invalid config value 'contextMode': '" + c.contextMode()
                             + "' (supported: date_split)");
                 }
+                ProgressBar bar = new ProgressBar(System.err, label + " memorize", "sessions",
+                        dialogue.sessionEnds().length, dialogue.ids().length);
                 adapter = StreamingProtocol.run(model, dialogue.ids(), dateSplitPlan(dialogue, c.window(),
-                        c.context()), setup.factory(), setup.training(), r -> { }).adapter();
+                        c.context()), setup.factory(), setup.training(), r -> bar.step(
+                                sessionsEndedBy(dialogue, r.end()) - bar.units(), r.end() - r.start())).adapter();
             }
             try {
                 int visible = m == Method.LONG_CONTEXT ? c.longContext() : c.recentContext();
                 out.add(answerAll(c, conv, session, dialogue, setup, adapter == null ? LayerAdapter.NONE : adapter,
-                        visible, adapter == null ? 0 : adapter.parameterCount(), (System.nanoTime() - t0) / 1e9));
+                        visible, adapter == null ? 0 : adapter.parameterCount(), (System.nanoTime() - t0) / 1e9,
+                        new ProgressBar(System.err, label + " answer", "questions", questionLimit(c, conv), 0)));
             } finally {
                 if (adapter != null) {
                     adapter.close();
@@ -122,8 +143,27 @@ public final class LocomoExperiment {
         return out;
     }
 
+    /** Sessions whose tokens all lie before {@code end}. */
+    static int sessionsEndedBy(Dialogue d, int end) {
+        int n = 0;
+        while (n < d.sessionEnds().length && d.sessionEnds()[n] <= end) {
+            n++;
+        }
+        return n;
+    }
+
+    static int questionLimit(ExperimentConfig c, LocomoConversation conv) {
+        return c.maxQuestions() != null ? Math.min(c.maxQuestions(), conv.qa().size()) : conv.qa().size();
+    }
+
+    /**
+     * Answers every question (up to {@code maxQuestions}): the prompt (dialogue tail + question) runs once into the
+     * KV cache, then one token per step. Records {@code seconds_per_question} (answering time / questions) and the
+     * tokens actually fed ({@code answer_tokens}: prompts plus every generated token but the last).
+     */
     static ObjectNode answerAll(ExperimentConfig c, LocomoConversation conv, ModelSession session, Dialogue dialogue,
-            MethodSetup setup, LayerAdapter adapter, int visible, long paramsAdded, double trainSeconds) {
+            MethodSetup setup, LayerAdapter adapter, int visible, long paramsAdded, double trainSeconds,
+            ProgressBar progress) {
         Qwen3Model model = session.model();
         long[] tail = Arrays.copyOfRange(dialogue.ids(), Math.max(0, dialogue.ids().length - visible),
                 dialogue.ids().length);
@@ -135,15 +175,19 @@ public final class LocomoExperiment {
         double adversarialF1 = 0;
         int adversarialCount = 0;
         double overall = 0;
-        int limit = c.maxQuestions() != null ? Math.min(c.maxQuestions(), conv.qa().size()) : conv.qa().size();
+        int limit = questionLimit(c, conv);
         ObjectNode r = JSON.createObjectNode();
         ArrayNode answers = JSON.createArrayNode();
+        long answerTokens = 0;
         long t0 = System.nanoTime();
         for (LocomoConversation.Qa qa : conv.qa().subList(0, limit)) {
             long[] question = session.tokenizer().encode("Question: " + qa.question() + "\nShort answer:");
             long[] prompt = Arrays.copyOf(tail, tail.length + question.length);
             System.arraycopy(question, 0, prompt, tail.length, question.length);
             long[] generated = GreedyGenerator.generate(model, adapter, prompt, c.maxAnswerTokens(), stops);
+            long fed = prompt.length + Math.max(0, generated.length - 1);
+            answerTokens += fed;
+            progress.step(fed);
             String prediction = session.tokenizer().decode(generated).split("\n", 2)[0].strip();
             String gold = qa.category() == 5 ? (qa.answer() != null ? qa.answer() : qa.adversarialAnswer())
                     : qa.answer();
@@ -187,7 +231,10 @@ public final class LocomoExperiment {
                 : adversarialF1 / adversarialCount).put("adversarial_negative_f1", adversarialCount == 0 ? 0
                 : -adversarialF1 / adversarialCount).put("questions", limit).put("dialogue_tokens",
                 dialogue.ids().length).put("params_added", paramsAdded).put("train_seconds", trainSeconds)
-                .put("answer_seconds", answerSeconds).put("wall_seconds", trainSeconds + answerSeconds)
+                .put("answer_seconds", answerSeconds)
+                .put("seconds_per_question", limit == 0 ? 0 : answerSeconds / limit)
+                .put("answer_tokens", answerTokens).put("answer_tokens_per_second", answerTokens / answerSeconds)
+                .put("wall_seconds", trainSeconds + answerSeconds)
                 .put("tokens_per_second", (dialogue.ids().length * (setup.method().trains() ? 1 : 0)
                         + (double) limit * (visible + c.maxAnswerTokens())) / (trainSeconds + answerSeconds));
         r.putObject("series").set("answers", answers);

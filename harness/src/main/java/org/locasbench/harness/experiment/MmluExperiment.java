@@ -1,8 +1,5 @@
 package org.locasbench.harness.experiment;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.locasbench.harness.cli.Defaults;
+import org.locasbench.harness.console.ProgressBar;
 import org.locasbench.harness.data.MmluDataset;
 import org.locasbench.harness.data.MmluQuestion;
 import org.locasbench.harness.data.Pg19Library;
@@ -60,12 +58,18 @@ public final class MmluExperiment {
         Path work = Files.createTempDirectory("mmlu-variants");
         List<Variant> variants = prepareVariants(c, modelDir, work);
         List<ObjectNode> results = new ArrayList<>();
+        long questions = subjects.stream().mapToLong(s -> questionLimit(c, test.get(s))).sum();
         for (Variant v : variants) {
+            // one bar over every subject of the variant; the device workers step it concurrently
+            ProgressBar bar = new ProgressBar(System.err, "mmlu " + v.name(), "questions", questions, 0);
+            long t0 = System.nanoTime();
             List<Map<String, Object>> perSubject = DevicePool.run(subjects, c.devices(),
                     device -> ModelSession.open(v.modelDir(), c, device),
                     (subject, session, device) -> evaluateSubject(c, session, v, test.get(subject),
-                            dev.getOrDefault(subject, List.of())));
-            results.add(record(c, v, subjects, perSubject));
+                            dev.getOrDefault(subject, List.of()), bar::step));
+            ObjectNode r = record(c, v, subjects, perSubject);
+            ((ObjectNode) r.get("metrics")).put("elapsed_seconds", (System.nanoTime() - t0) / 1e9);
+            results.add(r);
         }
         return new ExperimentReport("mmlu", results, Map.of(), table(results));
     }
@@ -115,27 +119,35 @@ public final class MmluExperiment {
 
     static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
             List<MmluQuestion> questions, List<MmluQuestion> devRows) {
+        return evaluateSubject(c, session, v, questions, devRows, OptionScorer.Progress.NONE);
+    }
+
+    /**
+     * One subject's questions (up to {@code questionsPerSubject}), {@code mmluBatchSize} prompts per forward when the
+     * options are single tokens. Predictions come back in the questions' order; {@code tokens} counts what was fed to
+     * the model (padding included), {@code prompt_tokens} the prompts alone.
+     */
+    static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
+            List<MmluQuestion> questions, List<MmluQuestion> devRows, OptionScorer.Progress progress) {
         Qwen3Model model = session.model();
         LocasMemory memory = v.memoryFile() == null ? null : MemoryFile.load(v.memoryFile(), model);
         try {
             LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
-            long[][] letterIds = new long[4][];
-            for (int i = 0; i < 4; i++) {
-                letterIds[i] = session.tokenizer().encode(" " + LETTERS[i]);
-            }
-            int limit = c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
-                    : questions.size();
-            int correct = 0;
             long t0 = System.nanoTime();
-            long promptTokens = 0;
-            List<Integer> predictions = new ArrayList<>();
+            long[][] letterIds = optionIds(session);
+            int limit = questionLimit(c, questions);
+            List<MmluQuestion> shots = devRows.subList(0, Math.min(c.shots(), devRows.size()));
+            List<long[]> prompts = new ArrayList<>();
             for (MmluQuestion q : questions.subList(0, limit)) {
-                int shots = Math.min(c.shots(), devRows.size());
-                long[] prompt = session.tokenizer().encode(prompt(q, devRows.subList(0, shots)));
-                promptTokens += 4L * prompt.length;
-                int predicted = argminNll(model, adapter, prompt, letterIds);
-                predictions.add(predicted);
-                if (predicted == q.answer()) {
+                prompts.add(session.tokenizer().encode(prompt(q, shots)));
+            }
+            OptionScorer.Result scored = OptionScorer.score(model, adapter, prompts, letterIds, c.mmluBatchSize(),
+                    c.mmluBatchTokens(), progress);
+            int correct = 0;
+            List<Integer> predictions = new ArrayList<>();
+            for (int i = 0; i < limit; i++) {
+                predictions.add(scored.predictions()[i]);
+                if (scored.predictions()[i] == questions.get(i).answer()) {
                     correct++;
                 }
             }
@@ -145,13 +157,29 @@ public final class MmluExperiment {
             r.put("correct", correct);
             r.put("predictions", predictions);
             r.put("seconds", (System.nanoTime() - t0) / 1e9);
-            r.put("tokens", promptTokens);
+            r.put("tokens", scored.fedTokens());
+            r.put("prompt_tokens", scored.promptTokens());
+            r.put("forwards", scored.forwards());
             return r;
         } finally {
             if (memory != null) {
                 memory.close();
             }
         }
+    }
+
+    /** The ids of " A".." D" in the session's tokenizer (one token each in Qwen3's and the bundled one). */
+    static long[][] optionIds(ModelSession session) {
+        long[][] ids = new long[LETTERS.length][];
+        for (int i = 0; i < LETTERS.length; i++) {
+            ids[i] = session.tokenizer().encode(" " + LETTERS[i]);
+        }
+        return ids;
+    }
+
+    static int questionLimit(ExperimentConfig c, List<MmluQuestion> questions) {
+        return c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
+                : questions.size();
     }
 
     /** The hendrycks prompt: a header, k solved dev examples, then the question ending in "Answer:". */
@@ -172,31 +200,13 @@ public final class MmluExperiment {
         return sb.append("\nAnswer:").toString();
     }
 
-    /** Sum of the NLL of each option's tokens after the prompt; one forward per option. */
-    static int argminNll(Qwen3Model model, LayerAdapter adapter, long[] prompt, long[][] options) {
-        int best = 0;
-        double bestNll = Double.POSITIVE_INFINITY;
-        for (int o = 0; o < options.length; o++) {
-            long[] ids = Arrays.copyOf(prompt, prompt.length + options[o].length);
-            System.arraycopy(options[o], 0, ids, prompt.length, options[o].length);
-            try (NDManager scope = model.manager().newSubManager()) {
-                NDArray input = scope.create(ids, new Shape(1, ids.length));
-                float[] nll = org.locasbench.model.Nll.perToken(model.logits(input, 0, adapter, null), input)
-                        .toFloatArray();
-                double sum = 0;
-                for (int k = prompt.length - 1; k < nll.length; k++) {
-                    sum += nll[k];
-                }
-                if (sum < bestNll) {
-                    bestNll = sum;
-                    best = o;
-                }
-            }
-        }
-        return best;
-    }
-
-    static ObjectNode record(ExperimentConfig c, Variant v, List<String> subjects, List<Map<String, Object>> perSubject) {
+    /**
+     * A variant's results. Throughput ({@code questions_per_second}, {@code tokens_per_second}: tokens fed, padding
+     * included) is over {@code wall_seconds}, the subjects' evaluation seconds summed: per device when several run
+     * subjects in parallel ({@code run} adds {@code elapsed_seconds}, the variant's wall-clock time).
+     */
+    static ObjectNode record(ExperimentConfig c, Variant v, List<String> subjects,
+            List<Map<String, Object>> perSubject) {
         ObjectNode r = JSON.createObjectNode();
         r.put("schema_version", ResultsWriter.SCHEMA_VERSION).put("experiment", "mmlu").put("name", "mmlu-" + v.name())
                 .put("unit", String.join(",", subjects));
@@ -212,7 +222,12 @@ public final class MmluExperiment {
         int correct = 0;
         double seconds = 0;
         long tokens = 0;
-        ArrayNode predictions = r.putObject("series").putArray("predictions");
+        long promptTokens = 0;
+        long forwards = 0;
+        ObjectNode series = r.putObject("series");
+        ArrayNode predictions = series.putArray("predictions");
+        ArrayNode subjectSeconds = series.putArray("subject_seconds");
+        ArrayNode subjectTokens = series.putArray("subject_tokens");
         for (Map<String, Object> s : perSubject) {
             int q = (Integer) s.get("questions");
             int ok = (Integer) s.get("correct");
@@ -222,13 +237,23 @@ public final class MmluExperiment {
             correct += ok;
             seconds += (Double) s.get("seconds");
             tokens += (Long) s.get("tokens");
+            promptTokens += (Long) s.get("prompt_tokens");
+            forwards += (Integer) s.get("forwards");
             predictions.add(JSON.valueToTree(s.get("predictions")));
+            subjectSeconds.add((Double) s.get("seconds"));
+            subjectTokens.add((Long) s.get("tokens"));
         }
         m.put("macro_accuracy", macro / perSubject.size()).put("micro_accuracy", (double) correct / total)
                 .put("questions", total).put("params_added", v.paramsAdded()).put("wall_seconds", seconds)
-                .put("tokens_per_second", tokens / seconds);
-        ArrayNode subjectsNode = ((ObjectNode) r.get("series")).putArray("subject");
-        ArrayNode accuracy = ((ObjectNode) r.get("series")).putArray("subject_accuracy");
+                .put("questions_per_second", total / seconds).put("tokens_per_second", tokens / seconds)
+                .put("tokens", tokens).put("prompt_tokens", promptTokens)
+                .put("padding_fraction", tokens == 0 ? 0 : 1 - (double) promptTokens / tokens)
+                .put("forwards", forwards).put("batch_size", c.mmluBatchSize());
+        if (c.mmluBatchTokens() != null) {
+            m.put("batch_tokens", c.mmluBatchTokens());
+        }
+        ArrayNode subjectsNode = series.putArray("subject");
+        ArrayNode accuracy = series.putArray("subject_accuracy");
         bySubject.fields().forEachRemaining(e -> {
             subjectsNode.add(e.getKey());
             accuracy.add(e.getValue().asDouble());
@@ -253,12 +278,15 @@ public final class MmluExperiment {
     }
 
     public static String table(List<ObjectNode> results) {
-        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "variant", "macro acc",
-                "micro acc", "questions"));
+        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s %8s %9s%n", "variant", "macro acc",
+                "micro acc", "questions", "q/s", "tok/s"));
         for (ObjectNode r : results) {
             JsonNode m = r.get("metrics");
-            sb.append(String.format("%-16s %10.4f %10.4f %10d%n", r.get("parameters").get("variant").asText(),
-                    m.get("macro_accuracy").asDouble(), m.get("micro_accuracy").asDouble(), m.get("questions").asInt()));
+            sb.append(String.format("%-16s %10.4f %10.4f %10d %8.2f %9.0f%n",
+                    r.get("parameters").get("variant").asText(), m.get("macro_accuracy").asDouble(),
+                    m.get("micro_accuracy").asDouble(), m.get("questions").asInt(),
+                    m.path("questions_per_second").asDouble(Double.NaN),
+                    m.path("tokens_per_second").asDouble(Double.NaN)));
         }
         return sb.toString();
     }

@@ -10,7 +10,10 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.nn.KvCache;
 
-/** Greedy decoding with a KV cache: the prompt is run once, then one token per step reads only the new position. */
+/**
+ * Greedy decoding with a KV cache: the prompt is run once, then one token per step reads only the new position. Only
+ * the last position goes through the LM head (a [1, vocab] row, not the prompt's [tokens, vocab] logits).
+ */
 public final class GreedyGenerator {
     private GreedyGenerator() {}
 
@@ -25,8 +28,8 @@ public final class GreedyGenerator {
                 long next;
                 try (NDManager stepScope = scope.newSubManager()) {
                     input.attach(stepScope);
-                    NDArray logits = model.logits(input, 0, adapter, cache);
-                    next = logits.get("0, -1, :").argMax().getLong();
+                    NDArray last = model.hiddenStates(input, 0, adapter, cache).get(":, -1, :");
+                    next = model.lmHead(last).get(0).argMax().getLong();
                 }
                 out.add(next);
                 if (stopIds.contains(next)) {

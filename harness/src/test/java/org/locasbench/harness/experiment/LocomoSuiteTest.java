@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -67,7 +70,38 @@ class LocomoSuiteTest {
         if (method.equals("locas") || method.equals("lora")) {
             assertThat(m.get("params_added").asLong()).isPositive();
         }
+        assertThat(m.get("seconds_per_question").asDouble()).isPositive()
+                .isCloseTo(m.get("answer_seconds").asDouble() / 25, org.assertj.core.data.Offset.offset(1e-12));
+        // each prompt (tail + question) fed once, then one token per generated token but the last
+        assertThat(m.get("answer_tokens").asLong()).isGreaterThan(25L * Math.min(visible, m.get("dialogue_tokens")
+                .asInt())).isLessThanOrEqualTo(25L * (visible + 200 + c.maxAnswerTokens()));
         Allure.parameter("questions", 25);
+    }
+
+    /** Memorizing reports sessions (all of them by the end), answering reports questions. */
+    @Test
+    void progressCountsSessionsMemorizedAndQuestionsAnswered() {
+        ExperimentConfig c = ConfigLoader.load("locomo", null, List.of("methods=locas", "maxQuestions=3"),
+                new Properties());
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            LocomoExperiment.runConversation(c, conversation, session, "1/1");
+        } finally {
+            System.setErr(err);
+        }
+        String progress = captured.toString(StandardCharsets.UTF_8);
+        err.print(progress);
+        int sessions = conversation.sessions().size();
+        assertThat(progress).contains("conv-26 (1/1) locas").contains(" memorize [")
+                .contains("] 100% " + sessions + "/" + sessions + " sessions, ")
+                .contains(" answer [").contains("] 100% 3/3 questions, ").contains("ETA ");
+        LocomoExperiment.Dialogue d = LocomoExperiment.tokenize(conversation, session);
+        assertThat(d.sessionEnds()).hasSize(sessions).isSorted();
+        assertThat(d.sessionEnds()[sessions - 1]).isEqualTo(d.ids().length);
+        assertThat(LocomoExperiment.sessionsEndedBy(d, d.sessionEnds()[0] - 1)).isZero();
+        assertThat(LocomoExperiment.sessionsEndedBy(d, d.sessionEnds()[0])).isEqualTo(1);
     }
 
     @Test

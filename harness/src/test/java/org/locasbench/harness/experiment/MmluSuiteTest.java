@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.locasbench.harness.data.MmluDataset;
@@ -82,5 +86,34 @@ class MmluSuiteTest {
         if (!name.equals("base")) {
             assertThat(m.get("params_added").asLong()).isPositive();
         }
+        // " A".." D" are single tokens here: batched forwards, padding counted in the tokens fed
+        assertThat(m.get("forwards").asInt()).isLessThan(60);
+        assertThat(m.get("tokens").asLong()).isGreaterThanOrEqualTo(m.get("prompt_tokens").asLong());
+        assertThat(m.get("questions_per_second").asDouble()).isPositive();
+        assertThat(m.get("tokens_per_second").asDouble()).isPositive();
+    }
+
+    /** Subjects on two CPU "devices": one progress bar over all subjects of the variant, stepped by both workers. */
+    @Test
+    void runOnTwoDevicesCountsEveryQuestionInOneBar() throws Exception {
+        ExperimentConfig c = ConfigLoader.load("mmlu", null, List.of("methods=none", "questionsPerSubject=5",
+                "devices=cpu:0,cpu:1", "mmluBatchSize=2"), new Properties());
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ExperimentReport report;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            report = MmluExperiment.run(c, Shard.ALL);
+        } finally {
+            System.setErr(err);
+        }
+        String progress = captured.toString(StandardCharsets.UTF_8);
+        err.print(progress);
+        assertThat(progress).contains("mmlu base [").contains("] 100% 15/15 questions, ");
+        var m = report.results().get(0).get("metrics");
+        assertThat(m.get("questions").asInt()).isEqualTo(15);
+        assertThat(m.get("forwards").asInt()).isEqualTo(9); // 3 subjects x ceil(5 / 2)
+        assertThat(m.get("elapsed_seconds").asDouble()).isPositive();
+        assertThat(report.table()).contains("q/s", "tok/s");
     }
 }

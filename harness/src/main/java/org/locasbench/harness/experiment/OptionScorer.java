@@ -1,0 +1,186 @@
+package org.locasbench.harness.experiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.locasbench.model.Nll;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.LayerAdapter;
+
+/**
+ * Multiple-choice scoring by the NLL of each answer option after its prompt (lowest wins, ties to the first option),
+ * as lm-eval's loglikelihood requests. Two paths:
+ * <ul>
+ *   <li>every option one token (" A".." D" in Qwen3's and the bundled tokenizer): one forward per batch of prompts,
+ *       each option's log-prob read from the log-softmax at the prompt's last position; prompts sorted by length and
+ *       right-padded to the batch's longest; the LM head runs on one row per prompt, not on every position;</li>
+ *   <li>otherwise: per option one forward of prompt + option, its tokens' NLL summed (the general path, and the
+ *       independent reference the batched path is tested against).</li>
+ * </ul>
+ */
+final class OptionScorer {
+    /** Any valid id: right padding is never attended to by real positions and its outputs are never read. */
+    static final long PAD_ID = 0;
+
+    private OptionScorer() {}
+
+    /** Told after each forward (or, multi-token, each prompt): prompts finished and tokens fed, padding included. */
+    interface Progress {
+        Progress NONE = (prompts, fedTokens) -> { };
+
+        void done(int prompts, long fedTokens);
+    }
+
+    /**
+     * Per prompt (in the input order) the NLL of each option and the chosen option; what it cost: tokens fed to the
+     * model (padding included), the prompts' own tokens, forwards run.
+     */
+    record Result(double[][] nll, int[] predictions, long fedTokens, long promptTokens, int forwards) {}
+
+    /** Scores every prompt; batching applies when every option is one token, else the per-option path runs. */
+    static Result score(Qwen3Model model, LayerAdapter adapter, List<long[]> prompts, long[][] options, int batchSize,
+            Integer batchTokens, Progress progress) {
+        double[][] nll = new double[prompts.size()][];
+        long fed = 0;
+        int forwards = 0;
+        long[] single = singleTokenIds(options);
+        if (single != null) {
+            for (int[] batch : batches(prompts.stream().mapToInt(p -> p.length).toArray(), batchSize, batchTokens)) {
+                List<long[]> rows = Arrays.stream(batch).mapToObj(prompts::get).toList();
+                double[][] scored = singleTokenNll(model, adapter, rows, single);
+                long padded = (long) batch.length * rows.stream().mapToInt(p -> p.length).max().orElse(0);
+                for (int i = 0; i < batch.length; i++) {
+                    nll[batch[i]] = scored[i];
+                }
+                fed += padded;
+                forwards++;
+                progress.done(batch.length, padded);
+            }
+        } else {
+            for (int i = 0; i < prompts.size(); i++) {
+                long tokens = 0;
+                for (long[] o : options) {
+                    tokens += prompts.get(i).length + o.length;
+                }
+                nll[i] = perOptionNll(model, adapter, prompts.get(i), options);
+                fed += tokens;
+                forwards += options.length;
+                progress.done(1, tokens);
+            }
+        }
+        int[] predictions = Arrays.stream(nll).mapToInt(OptionScorer::argmin).toArray();
+        return new Result(nll, predictions, fed, prompts.stream().mapToLong(p -> p.length).sum(), forwards);
+    }
+
+    /** The options' ids when each is exactly one token, else null. */
+    static long[] singleTokenIds(long[][] options) {
+        long[] ids = new long[options.length];
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].length != 1) {
+                return null;
+            }
+            ids[i] = options[i][0];
+        }
+        return ids;
+    }
+
+    /** The first option of lowest NLL (strictly lower replaces: ties go to the earlier option). */
+    static int argmin(double[] nll) {
+        int best = 0;
+        double bestNll = Double.POSITIVE_INFINITY;
+        for (int o = 0; o < nll.length; o++) {
+            if (nll[o] < bestNll) {
+                bestNll = nll[o];
+                best = o;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Prompt indices grouped into forwards: sorted by length (stable: equal lengths keep their order) so a batch pads
+     * little, then cut into runs of at most {@code batchSize} rows and, when {@code batchTokens} is set, at most that
+     * many rows x padded length (a prompt longer than the cap runs alone).
+     */
+    static List<int[]> batches(int[] lengths, int batchSize, Integer batchTokens) {
+        int[] order = IntStream.range(0, lengths.length).boxed().sorted(Comparator.comparingInt(i -> lengths[i]))
+                .mapToInt(Integer::intValue).toArray();
+        List<int[]> batches = new ArrayList<>();
+        int start = 0;
+        while (start < order.length) {
+            int end = start + 1;
+            // sorted ascending: the row being added is the batch's longest, so it sets the padded length
+            while (end < order.length && end - start < batchSize
+                    && (batchTokens == null || (long) (end - start + 1) * lengths[order[end]] <= batchTokens)) {
+                end++;
+            }
+            batches.add(Arrays.copyOfRange(order, start, end));
+            start = end;
+        }
+        return batches;
+    }
+
+    /**
+     * NLL [prompt][option] of one-token options right after each prompt, in one forward. The prompts are right-padded
+     * to the longest with {@link #PAD_ID}. No attention mask is needed: attention is causal, so a position attends to
+     * itself and earlier keys only, and everything else (embedding, RoPE, RMSNorm, MLP, adapters) is per position;
+     * padding after a row's last real token cannot change that token's hidden state. Only those last positions go
+     * through the LM head: [rows, vocab] logits rather than [rows, tokens, vocab].
+     */
+    static double[][] singleTokenNll(Qwen3Model model, LayerAdapter adapter, List<long[]> prompts, long[] optionIds) {
+        int rows = prompts.size();
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+        long[] ids = new long[rows * longest];
+        Arrays.fill(ids, PAD_ID);
+        int hidden = model.config().hiddenSize();
+        long[] last = new long[rows * hidden];
+        long[] targets = new long[rows * optionIds.length];
+        for (int r = 0; r < rows; r++) {
+            long[] p = prompts.get(r);
+            System.arraycopy(p, 0, ids, r * longest, p.length);
+            Arrays.fill(last, r * hidden, (r + 1) * hidden, p.length - 1);
+            System.arraycopy(optionIds, 0, targets, r * optionIds.length, optionIds.length);
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray input = scope.create(ids, new Shape(rows, longest));
+            NDArray states = model.hiddenStates(input, 0, adapter, null);
+            // [rows, 1, hidden]: each row's hidden state at its own last prompt position
+            NDArray lastStates = states.gather(scope.create(last, new Shape(rows, 1, hidden)), 1)
+                    .reshape(rows, hidden);
+            NDArray logProbs = Nll.logSoftmax(model.lmHead(lastStates));
+            float[] picked = logProbs.gather(scope.create(targets, new Shape(rows, optionIds.length)), 1)
+                    .toFloatArray();
+            double[][] nll = new double[rows][optionIds.length];
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < optionIds.length; o++) {
+                    nll[r][o] = -picked[r * optionIds.length + o];
+                }
+            }
+            return nll;
+        }
+    }
+
+    /** Sum of the NLL of each option's tokens after the prompt; one full forward (all positions) per option. */
+    static double[] perOptionNll(Qwen3Model model, LayerAdapter adapter, long[] prompt, long[][] options) {
+        double[] sums = new double[options.length];
+        for (int o = 0; o < options.length; o++) {
+            long[] ids = Arrays.copyOf(prompt, prompt.length + options[o].length);
+            System.arraycopy(options[o], 0, ids, prompt.length, options[o].length);
+            try (NDManager scope = model.manager().newSubManager()) {
+                NDArray input = scope.create(ids, new Shape(1, ids.length));
+                float[] nll = Nll.perToken(model.logits(input, 0, adapter, null), input).toFloatArray();
+                double sum = 0;
+                for (int k = prompt.length - 1; k < nll.length; k++) {
+                    sum += nll[k];
+                }
+                sums[o] = sum;
+            }
+        }
+        return sums;
+    }
+}

@@ -1,0 +1,161 @@
+package org.locasbench.harness.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.locasbench.harness.data.MmluDataset;
+import org.locasbench.harness.data.MmluQuestion;
+import org.locasbench.model.TestData;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.tokenizer.TextTokenizer;
+
+/**
+ * MMLU's batched single-forward scoring against the per-option path (one full forward of prompt + option each, the
+ * code MMLU ran before batching) on the bundled model, fp32 CPU.
+ */
+class OptionScorerTest {
+    static ExperimentConfig config;
+    static ModelSession session;
+    static List<long[]> prompts = new ArrayList<>();
+    static long[][] options;
+    static double[][] reference;
+
+    @BeforeAll
+    static void setUp() {
+        System.setProperty("locas.data.dir", TestData.dataDir().toString());
+        config = ConfigLoader.load("mmlu", null, List.of(), new Properties());
+        session = ModelSession.open(ModelSession.resolveModel(config), config, "cpu");
+        TreeMap<String, List<MmluQuestion>> test = MmluDataset.load(TestData.dataDir().resolve("mmlu"), "test");
+        TreeMap<String, List<MmluQuestion>> dev = MmluDataset.load(TestData.dataDir().resolve("mmlu"), "dev");
+        // four questions of each subject, subjects interleaved: lengths vary and arrive unsorted
+        for (int i = 0; i < 4; i++) {
+            for (String s : test.keySet()) {
+                prompts.add(session.tokenizer().encode(MmluExperiment.prompt(test.get(s).get(i),
+                        dev.get(s).subList(0, 1))));
+            }
+        }
+        options = MmluExperiment.optionIds(session);
+        reference = new double[prompts.size()][];
+        for (int i = 0; i < prompts.size(); i++) {
+            reference[i] = OptionScorer.perOptionNll(session.model(), LayerAdapter.NONE, prompts.get(i), options);
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        session.close();
+    }
+
+    @Test
+    void answerLettersAreOneTokenInTheBundledTokenizer() {
+        assertThat(OptionScorer.singleTokenIds(options)).isNotNull().doesNotHaveDuplicates().hasSize(4);
+    }
+
+    @Test
+    void answerLettersAreOneTokenInQwen3sTokenizer() {
+        var file = TestData.sharedData().resolve("qwen3/Qwen3-0.6B/tokenizer.json");
+        try (TextTokenizer qwen3 = TextTokenizer.load(file)) {
+            long[][] ids = new long[4][];
+            for (int i = 0; i < 4; i++) {
+                ids[i] = qwen3.encode(" " + "ABCD".charAt(i));
+            }
+            assertThat(OptionScorer.singleTokenIds(ids)).isNotNull().doesNotHaveDuplicates();
+        }
+    }
+
+    @ParameterizedTest(name = "batch size {0}")
+    @ValueSource(ints = {1, 3, 8})
+    void batchedSingleForwardGivesThePerOptionPathsLogProbsAndAnswers(int batchSize) {
+        assertThat(prompts.stream().mapToInt(p -> p.length).distinct().count()).as("lengths differ").isGreaterThan(3);
+        OptionScorer.Result r = OptionScorer.score(session.model(), LayerAdapter.NONE, prompts, options, batchSize,
+                null, OptionScorer.Progress.NONE);
+        for (int i = 0; i < prompts.size(); i++) {
+            for (int o = 0; o < 4; o++) {
+                assertThat(r.nll()[i][o]).as("prompt %d option %d", i, o).isCloseTo(reference[i][o], offset(1e-4));
+            }
+            assertThat(r.predictions()[i]).as("prompt %d", i).isEqualTo(OptionScorer.argmin(reference[i]));
+        }
+        assertThat(r.forwards()).isEqualTo((prompts.size() + batchSize - 1) / batchSize);
+        long unpadded = prompts.stream().mapToLong(p -> p.length).sum();
+        assertThat(r.promptTokens()).isEqualTo(unpadded);
+        assertThat(r.fedTokens()).isGreaterThanOrEqualTo(unpadded);
+        if (batchSize == 1) {
+            assertThat(r.fedTokens()).isEqualTo(unpadded);
+        }
+    }
+
+    @Test
+    void promptsOfMixedLengthsInOneBatchScoreAsEachAlone() {
+        double[][] together = OptionScorer.singleTokenNll(session.model(), LayerAdapter.NONE, prompts,
+                OptionScorer.singleTokenIds(options));
+        for (int i = 0; i < prompts.size(); i++) {
+            double[] alone = OptionScorer.singleTokenNll(session.model(), LayerAdapter.NONE, List.of(prompts.get(i)),
+                    OptionScorer.singleTokenIds(options))[0];
+            for (int o = 0; o < 4; o++) {
+                assertThat(together[i][o]).as("prompt %d option %d", i, o).isCloseTo(alone[o], offset(1e-4));
+            }
+            assertThat(OptionScorer.argmin(together[i])).isEqualTo(OptionScorer.argmin(alone));
+        }
+    }
+
+    @Test
+    void multiTokenOptionsFallBackToOneForwardPerOption() {
+        long[][] multi = {options[0], {options[1][0], options[0][0]}, options[2], options[3]};
+        List<long[]> few = prompts.subList(0, 3);
+        List<Integer> progress = new ArrayList<>();
+        OptionScorer.Result r = OptionScorer.score(session.model(), LayerAdapter.NONE, few, multi, 8, null,
+                (n, tokens) -> progress.add(n));
+        assertThat(r.forwards()).isEqualTo(12);
+        assertThat(progress).containsExactly(1, 1, 1);
+        long fed = 0;
+        for (int i = 0; i < few.size(); i++) {
+            assertThat(r.nll()[i]).containsExactly(OptionScorer.perOptionNll(session.model(), LayerAdapter.NONE,
+                    few.get(i), multi));
+            assertThat(r.nll()[i][0]).isEqualTo(reference[i][0]);
+            fed += 4L * few.get(i).length + 5;
+        }
+        assertThat(r.fedTokens()).isEqualTo(fed);
+    }
+
+    @Test
+    void batchesAreSortedByLengthAndRespectRowAndTokenCaps() {
+        int[] lengths = {50, 10, 30, 10, 70, 20, 200};
+        List<int[]> byRows = OptionScorer.batches(lengths, 3, null);
+        assertThat(byRows).extracting(Arrays::toString).containsExactly("[1, 3, 5]", "[2, 0, 4]", "[6]");
+        // at most 100 rows x padded length: 10,10,20 -> 60; 30,50 -> 100; 70 alone; 200 over the cap, alone
+        List<int[]> byTokens = OptionScorer.batches(lengths, 8, 100);
+        assertThat(byTokens).extracting(Arrays::toString).containsExactly("[1, 3, 5]", "[2, 0]", "[4]", "[6]");
+        assertThat(OptionScorer.batches(new int[0], 8, null)).isEmpty();
+    }
+
+    @Test
+    void tiesGoToTheFirstOption() {
+        assertThat(OptionScorer.argmin(new double[] {1, 1, 1, 1})).isZero();
+        assertThat(OptionScorer.argmin(new double[] {2, 0.5, 1, 0.5})).isEqualTo(1);
+    }
+
+    @Test
+    void batchKeysAreValidatedByName() {
+        assertThat(config.mmluBatchSize()).isEqualTo(8);
+        assertThat(ConfigLoader.load("mmlu", null, List.of("mmluBatchSize=3", "mmluBatchTokens=null"),
+                new Properties()).mmluBatchTokens()).isNull();
+        assertThatThrownBy(() -> ConfigLoader.load("mmlu", null, List.of("mmluBatchSize=0"), new Properties()))
+                .hasMessageContaining("invalid config value 'mmluBatchSize'");
+        assertThatThrownBy(() -> ConfigLoader.load("mmlu", null, List.of("mmluBatchSize=null"), new Properties()))
+                .hasMessageContaining("invalid config value 'mmluBatchSize'");
+        assertThatThrownBy(() -> ConfigLoader.load("mmlu", null, List.of("mmluBatchTokens=0"), new Properties()))
+                .hasMessageContaining("invalid config value 'mmluBatchTokens'");
+        assertThat(ConfigLoader.load("pg19", null, List.of(), new Properties()).mmluBatchSize()).isNull();
+    }
+}
