@@ -3,8 +3,8 @@ package org.locasbench.harness.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.locasbench.harness.experiment.ExperimentReport;
-import org.locasbench.harness.experiment.Experiments;
+import org.locasbench.harness.experiment.Report;
+import org.locasbench.harness.experiment.ShardMerge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +20,7 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentReport report = Experiments.merge(dirs);
+        Report report = ShardMerge.merge(dirs);
         var files = report.write(out);
         System.out.print(report.table());
         System.out.println("merged " + report.results().size() + " results from " + dirs.size() + " directories into "

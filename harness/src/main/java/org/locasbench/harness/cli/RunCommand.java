@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.locasbench.harness.experiment.ConfigLoader;
-import org.locasbench.harness.experiment.ExperimentConfig;
-import org.locasbench.harness.experiment.ExperimentReport;
-import org.locasbench.harness.experiment.Experiments;
+import org.locasbench.harness.config.ConfigLoader;
+import org.locasbench.harness.config.ConfigLoader.Setting;
+import org.locasbench.harness.experiment.ExperimentKind;
+import org.locasbench.harness.experiment.ExperimentRunner;
+import org.locasbench.harness.experiment.Report;
 import org.locasbench.harness.experiment.Shard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,11 +21,13 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "pg19, locomo, mmlu or ablation.")
     String experiment;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON config; keys as in the defaults.")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML or JSON config; sections and keys as in experiments/common.yaml and NAME.yaml.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (lists comma-separated); "
-            + "repeatable. Also -Dlocas.set.KEY=VALUE.")
+    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE", description = "Override one config key (e.g. "
+            + "window.size=1024, run.devices=gpu:0,gpu:1; lists comma-separated); repeatable. Also "
+            + "-Dlocas.set.SECTION.KEY=VALUE.")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--shard", paramLabel = "I/N", defaultValue = "0/1",
@@ -37,24 +40,26 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "Print the effective config and exit.")
     boolean printConfig;
 
-    @Option(names = "--resume", description = "Continue interrupted runs from their checkpoints (needs checkpointDir).")
+    @Option(names = "--resume", description = "Continue interrupted runs from their checkpoints (needs "
+            + "reliability.checkpointDir).")
     boolean resume;
 
     @Override
     public Integer call() throws Exception {
-        List<String> all = new ArrayList<>(overrides);
+        ExperimentKind kind = ExperimentKind.parse(experiment);
+        List<Setting> settings = new ArrayList<>();
+        overrides.forEach(o -> settings.add(Setting.parse(o, "--set")));
         if (resume) {
-            all.add("resume=true");
+            settings.add(new Setting("reliability.resume", "true", "--resume"));
         }
-        ExperimentConfig c = ConfigLoader.load(experiment, config, all, System.getProperties());
-        if (c.resume() && c.checkpointDir() == null) {
-            throw new IllegalArgumentException("--resume needs a checkpointDir (--set checkpointDir=DIR)");
-        }
+        ConfigLoader.Layers layers = ConfigLoader.load(kind.id(), kind.sections(), config, settings,
+                System.getProperties());
+        var e = kind.create(layers);
         if (printConfig) {
-            JsonOutput.emit(JsonOutput.JSON.valueToTree(c), null);
+            JsonOutput.emit(layers.tree(), null);
             return 0;
         }
-        ExperimentReport report = Experiments.run(c, Shard.parse(shard));
+        Report report = ExperimentRunner.run(e, layers.common().run(), Shard.parse(shard));
         Path dir = out != null ? out : Path.of("target", "results", experiment);
         var files = report.write(dir);
         System.out.println();

@@ -42,7 +42,7 @@ public final class TextInput {
         } else if (source.text != null) {
             t = new Tokens(source.text.toString(), encode(tokenizer, readText(source.text)));
         } else {
-            Pg19Library library = Pg19Library.load(Defaults.pg19Manifest());
+            Pg19Library library = Pg19Library.load(org.locasbench.harness.config.DataPaths.pg19Manifest());
             Pg19Book book = library.book(source.book != null ? source.book : "10146");
             t = new Tokens("PG-19 " + book.id() + " \"" + book.title() + "\"", encode(tokenizer, Pg19Library.text(book)));
         }

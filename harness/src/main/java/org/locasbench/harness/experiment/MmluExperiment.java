@@ -1,8 +1,5 @@
 package org.locasbench.harness.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.locasbench.harness.cli.Defaults;
+import java.util.concurrent.ConcurrentHashMap;
+import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.DataPaths;
+import org.locasbench.harness.config.Method;
+import org.locasbench.harness.config.MmluSettings;
 import org.locasbench.harness.console.ProgressBar;
 import org.locasbench.harness.data.MmluDataset;
 import org.locasbench.harness.data.MmluQuestion;
 import org.locasbench.harness.data.Pg19Library;
+import org.locasbench.harness.method.MethodSetup;
 import org.locasbench.harness.protocol.WindowPlan;
 import org.locasbench.harness.ttt.StreamingProtocol;
 import org.locasbench.locas.DenseFusion;
@@ -27,81 +29,94 @@ import org.locasbench.lora.LoraMerge;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.safetensors.StoredType;
+import org.locasbench.results.Answer;
+import org.locasbench.results.Metrics;
+import org.locasbench.results.MethodInfo;
+import org.locasbench.results.Result;
+import org.locasbench.results.plot.ResultPlots;
 
 /**
- * MMLU by answer NLL and the forgetting protocol, top to bottom:
- * data (subjects' test questions, dev rows as k-shot examples) -> memorize (for locas / lora: stream the forgetting
- * book through the score-then-train protocol) -> variants (base; Locas sidecar and Locas fused with to_dense; LoRA
- * merged) -> evaluate (each question scored by the NLL of " A".." D" after a k-shot prompt; lowest wins) -> metrics
- * (accuracy per subject, macro average). Subjects are the work units spread over devices.
+ * MMLU by answer NLL and the forgetting protocol, top to bottom: data (subjects' test questions, dev rows as k-shot
+ * examples) -> memorize (locas / lora stream the forgetting book through the score-then-train protocol) -> variants
+ * (base; Locas sidecar and Locas fused with to_dense; LoRA merged) -> evaluate (each question scored by the NLL of
+ * " A".." D" after a k-shot prompt, lowest wins; several prompts per forward) -> metrics (accuracy per subject, macro
+ * and micro). Subjects are the work units; one result per variant.
  */
-public final class MmluExperiment {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class MmluExperiment implements Experiment<String, MmluExperiment.Variant, MmluExperiment.SubjectScore> {
     private static final String[] LETTERS = {"A", "B", "C", "D"};
 
-    private MmluExperiment() {}
+    /** One evaluated model: its name, the method it came from, its weights and (sidecar) memory file. */
+    public record Variant(String name, Method method, Path modelDir, Path memoryFile, long paramsAdded) {}
 
-    /** One evaluated model: a name and where its weights (and optional memory) are. */
-    record Variant(String name, Method method, Path modelDir, Path memoryFile, long paramsAdded) {}
-
-    public static ExperimentReport run(ExperimentConfig c, Shard shard) throws Exception {
-        Path dir = c.mmluDir() != null ? Path.of(c.mmluDir()) : Defaults.dataDir().resolve("mmlu");
-        TreeMap<String, List<MmluQuestion>> test = MmluDataset.load(dir, "test");
-        TreeMap<String, List<MmluQuestion>> dev = MmluDataset.load(dir, "dev");
-        List<String> subjects = shard.select(new ArrayList<>(c.subjects() != null ? c.subjects() : test.keySet()));
-        for (String s : subjects) {
-            if (!test.containsKey(s)) {
-                throw new IllegalArgumentException("invalid config value 'subjects': no test file for '" + s + "'");
-            }
+    /** One subject under one variant: its answers and what scoring them cost. */
+    public record SubjectScore(String subject, List<Answer> answers, double seconds, long fedTokens, long promptTokens,
+            int forwards, String device) {
+        int correct() {
+            return (int) answers.stream().filter(a -> a.score() == 1).count();
         }
-        Path modelDir = ModelSession.resolveModel(c);
-        Path work = Files.createTempDirectory("mmlu-variants");
-        List<Variant> variants = prepareVariants(c, modelDir, work);
-        List<ObjectNode> results = new ArrayList<>();
-        long questions = subjects.stream().mapToLong(s -> questionLimit(c, test.get(s))).sum();
-        for (Variant v : variants) {
-            // one bar over every subject of the variant; the device workers step it concurrently
-            ProgressBar bar = new ProgressBar(System.err, "mmlu " + v.name(), "questions", questions, 0);
-            long t0 = System.nanoTime();
-            List<Map<String, Object>> perSubject = DevicePool.run(subjects, c.devices(),
-                    device -> ModelSession.open(v.modelDir(), c, device),
-                    (subject, session, device) -> evaluateSubject(c, session, v, test.get(subject),
-                            dev.getOrDefault(subject, List.of()), bar::step));
-            ObjectNode r = record(c, v, subjects, perSubject);
-            ((ObjectNode) r.get("metrics")).put("elapsed_seconds", (System.nanoTime() - t0) / 1e9);
-            results.add(r);
-        }
-        return new ExperimentReport("mmlu", results, Map.of(), table(results));
     }
 
-    /** Trains on the forgetting book once per method and writes what the variants need (memory, fused, merged). */
-    static List<Variant> prepareVariants(ExperimentConfig c, Path modelDir, Path work) throws Exception {
+    private final CommonConfig common;
+    private final MmluSettings mmlu;
+    private final ObjectNode config;
+    private final TreeMap<String, List<MmluQuestion>> test;
+    private final TreeMap<String, List<MmluQuestion>> dev;
+    private final Map<String, ProgressBar> bars = new ConcurrentHashMap<>();
+    private Path work;
+
+    public MmluExperiment(CommonConfig common, MmluSettings mmlu, ObjectNode config) {
+        this.common = common;
+        this.mmlu = mmlu;
+        this.config = config;
+        Path dir = mmlu.dir() != null ? Path.of(mmlu.dir()) : DataPaths.dataDir().resolve("mmlu");
+        this.test = MmluDataset.load(dir, "test");
+        this.dev = MmluDataset.load(dir, "dev");
+    }
+
+    @Override
+    public ExperimentKind kind() {
+        return ExperimentKind.MMLU;
+    }
+
+    @Override
+    public List<String> units() {
+        List<String> subjects = mmlu.subjects() != null ? mmlu.subjects() : new ArrayList<>(test.keySet());
+        for (String s : subjects) {
+            if (!test.containsKey(s)) {
+                throw new IllegalArgumentException("invalid config value 'mmlu.subjects': no test file for '" + s
+                        + "'; subjects found: " + test.keySet());
+            }
+        }
+        return subjects;
+    }
+
+    /** Trains on the forgetting book once per training method and writes what the variants need. */
+    @Override
+    public List<Variant> methods(Path modelDir, List<String> subjects) throws Exception {
+        work = Files.createTempDirectory("mmlu-variants");
         List<Variant> variants = new ArrayList<>();
         long[] ids = null;
-        for (Method m : c.methodList()) {
-            if (m == Method.NONE || m == Method.LONG_CONTEXT) {
-                variants.add(new Variant("base", Method.NONE, modelDir, null, 0));
+        for (Method m : common.run().methods()) {
+            if (!m.trains()) {
+                if (variants.stream().noneMatch(v -> v.name().equals(Metrics.Methods.BASE_VARIANT))) {
+                    variants.add(new Variant(Metrics.Methods.BASE_VARIANT, Method.NONE, modelDir, null, 0));
+                }
                 continue;
             }
-            try (ModelSession session = ModelSession.open(modelDir, c, c.devices().get(0))) {
+            try (ModelSession session = ModelSession.open(modelDir, common.run(), common.run().devices().get(0))) {
                 if (ids == null) {
-                    var library = Pg19Library.load(c.pg19Manifest() != null ? Path.of(c.pg19Manifest())
-                            : Defaults.pg19Manifest());
-                    ids = session.tokenizer().encode(Pg19Library.text(library.book(c.forgettingBook())));
-                    if (c.maxTokens() != null && ids.length > c.maxTokens()) {
-                        ids = Arrays.copyOf(ids, c.maxTokens());
-                    }
+                    ids = forgettingBook(session);
                 }
-                MethodSetup setup = MethodSetup.of(c, m);
+                MethodSetup setup = MethodSetup.of(common, m);
                 Qwen3Model model = session.model();
-                StreamingProtocol.Run run = StreamingProtocol.run(model, ids, WindowPlan.of(ids.length, c.window(),
-                        setup.context()), setup.factory(), setup.training(), r -> { });
+                StreamingProtocol.Run run = StreamingProtocol.run(model, ids, WindowPlan.of(ids.length,
+                        common.window().size(), setup.context()), setup.factory(), setup.training(), r -> { });
                 if (m == Method.LOCAS) {
                     try (LocasMemory memory = (LocasMemory) run.adapter()) {
                         Path file = work.resolve("memory.safetensors");
                         MemoryFile.save(memory, file);
                         Path dense = work.resolve("locas-dense");
-                        DenseFusion.toDense(model, memory, dense, StoredType.F32);
+                        DenseFusion.toDense(model, memory, dense, StoredType.F32); // exact: sidecar == fused
                         variants.add(new Variant("locas-sidecar", m, modelDir, file, memory.parameterCount()));
                         variants.add(new Variant("locas-dense", m, dense, null, memory.parameterCount()));
                     }
@@ -114,53 +129,56 @@ public final class MmluExperiment {
                 }
             }
         }
+        long questions = subjects.stream().mapToLong(s -> questionLimit(test.get(s))).sum();
+        for (Variant v : variants) {
+            bars.put(v.name(), new ProgressBar(System.err, "mmlu " + v.name(), "questions", questions, 0));
+        }
         return variants;
     }
 
-    static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
-            List<MmluQuestion> questions, List<MmluQuestion> devRows) {
-        return evaluateSubject(c, session, v, questions, devRows, OptionScorer.Progress.NONE);
+    private long[] forgettingBook(ModelSession session) {
+        var library = Pg19Library.load(mmlu.forgettingManifest() != null ? Path.of(mmlu.forgettingManifest())
+                : DataPaths.pg19Manifest());
+        long[] ids = session.tokenizer().encode(Pg19Library.text(library.book(mmlu.forgettingBook())));
+        return mmlu.forgettingMaxTokens() != null && ids.length > mmlu.forgettingMaxTokens()
+                ? Arrays.copyOf(ids, mmlu.forgettingMaxTokens()) : ids;
+    }
+
+    @Override
+    public Path modelFor(Variant variant, Path modelDir) {
+        return variant.modelDir();
     }
 
     /**
-     * One subject's questions (up to {@code questionsPerSubject}), {@code mmluBatchSize} prompts per forward when the
-     * options are single tokens. Predictions come back in the questions' order; {@code tokens} counts what was fed to
-     * the model (padding included), {@code prompt_tokens} the prompts alone.
+     * One subject's questions (up to {@code mmlu.questionsPerSubject}), {@code mmlu.batchSize} prompts per forward
+     * when the options are single tokens.
      */
-    static Map<String, Object> evaluateSubject(ExperimentConfig c, ModelSession session, Variant v,
-            List<MmluQuestion> questions, List<MmluQuestion> devRows, OptionScorer.Progress progress) {
+    @Override
+    public SubjectScore run(String subject, Variant v, ModelSession session) {
         Qwen3Model model = session.model();
+        List<MmluQuestion> questions = test.get(subject);
+        List<MmluQuestion> devRows = dev.getOrDefault(subject, List.of());
         LocasMemory memory = v.memoryFile() == null ? null : MemoryFile.load(v.memoryFile(), model);
         try {
             LayerAdapter adapter = memory == null ? LayerAdapter.NONE : memory;
             long t0 = System.nanoTime();
-            long[][] letterIds = optionIds(session);
-            int limit = questionLimit(c, questions);
-            List<MmluQuestion> shots = devRows.subList(0, Math.min(c.shots(), devRows.size()));
+            int limit = questionLimit(questions);
+            List<MmluQuestion> shots = devRows.subList(0, Math.min(mmlu.shots(), devRows.size()));
             List<long[]> prompts = new ArrayList<>();
             for (MmluQuestion q : questions.subList(0, limit)) {
                 prompts.add(session.tokenizer().encode(prompt(q, shots)));
             }
-            OptionScorer.Result scored = OptionScorer.score(model, adapter, prompts, letterIds, c.mmluBatchSize(),
-                    c.mmluBatchTokens(), progress);
-            int correct = 0;
-            List<Integer> predictions = new ArrayList<>();
+            ProgressBar bar = bars.get(v.name());
+            OptionScorer.Scores scored = OptionScorer.score(model, adapter, prompts, optionIds(session),
+                    mmlu.batchSize(), mmlu.batchTokens(), bar == null ? OptionScorer.Progress.NONE : bar::step);
+            List<Answer> answers = new ArrayList<>();
             for (int i = 0; i < limit; i++) {
-                predictions.add(scored.predictions()[i]);
-                if (scored.predictions()[i] == questions.get(i).answer()) {
-                    correct++;
-                }
+                MmluQuestion q = questions.get(i);
+                int p = scored.predictions()[i];
+                answers.add(Answer.of(subject, q.question(), LETTERS[q.answer()], LETTERS[p], p == q.answer() ? 1 : 0));
             }
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("subject", questions.get(0).subject());
-            r.put("questions", limit);
-            r.put("correct", correct);
-            r.put("predictions", predictions);
-            r.put("seconds", (System.nanoTime() - t0) / 1e9);
-            r.put("tokens", scored.fedTokens());
-            r.put("prompt_tokens", scored.promptTokens());
-            r.put("forwards", scored.forwards());
-            return r;
+            return new SubjectScore(subject, answers, (System.nanoTime() - t0) / 1e9, scored.fedTokens(),
+                    scored.promptTokens(), scored.forwards(), session.device());
         } finally {
             if (memory != null) {
                 memory.close();
@@ -177,8 +195,8 @@ public final class MmluExperiment {
         return ids;
     }
 
-    static int questionLimit(ExperimentConfig c, List<MmluQuestion> questions) {
-        return c.questionsPerSubject() != null ? Math.min(c.questionsPerSubject(), questions.size())
+    private int questionLimit(List<MmluQuestion> questions) {
+        return mmlu.questionsPerSubject() != null ? Math.min(mmlu.questionsPerSubject(), questions.size())
                 : questions.size();
     }
 
@@ -201,93 +219,65 @@ public final class MmluExperiment {
     }
 
     /**
-     * A variant's results. Throughput ({@code questions_per_second}, {@code tokens_per_second}: tokens fed, padding
-     * included) is over {@code wall_seconds}, the subjects' evaluation seconds summed: per device when several run
-     * subjects in parallel ({@code run} adds {@code elapsed_seconds}, the variant's wall-clock time).
+     * A variant's result. Throughput ({@code questions_per_second}, {@code tokens_per_second}: tokens fed, padding
+     * included) is over {@code wall_seconds}, the subjects' evaluation seconds summed (per device when several run
+     * subjects in parallel).
      */
-    static ObjectNode record(ExperimentConfig c, Variant v, List<String> subjects,
-            List<Map<String, Object>> perSubject) {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("schema_version", ResultsWriter.SCHEMA_VERSION).put("experiment", "mmlu").put("name", "mmlu-" + v.name())
-                .put("unit", String.join(",", subjects));
-        r.putObject("parameters").put("method", v.method().id()).put("variant", v.name())
-                .put("model", v.modelDir().toString()).put("forgetting_book", v.method() == Method.NONE ? null
-                        : c.forgettingBook()).put("label", v.name());
-        r.set("config", JSON.valueToTree(c));
-        r.set("environment", RunEnvironment.describe(c.devices().toString()));
-        ObjectNode m = r.putObject("metrics");
-        ObjectNode bySubject = m.putObject("accuracy_by_subject");
+    @Override
+    public List<Result> results(Variant v, List<String> subjects, List<SubjectScore> scores) {
+        MethodInfo method = MethodInfo.of(v.method().id(), v.name(), 0, v.modelDir().toString()).withVariant(v.name());
+        if (v.method().trains()) {
+            method = method.withForgettingBook(mmlu.forgettingBook());
+        }
+        Result.Builder b = Result.builder(kind().id(), Result.nameOf(kind().id(), v.name()), String.join(",",
+                subjects)).method(method);
         double macro = 0;
         int total = 0;
         int correct = 0;
         double seconds = 0;
-        long tokens = 0;
-        long promptTokens = 0;
+        long fed = 0;
+        long prompt = 0;
         long forwards = 0;
-        ObjectNode series = r.putObject("series");
-        ArrayNode predictions = series.putArray("predictions");
-        ArrayNode subjectSeconds = series.putArray("subject_seconds");
-        ArrayNode subjectTokens = series.putArray("subject_tokens");
-        for (Map<String, Object> s : perSubject) {
-            int q = (Integer) s.get("questions");
-            int ok = (Integer) s.get("correct");
-            bySubject.put((String) s.get("subject"), (double) ok / q);
-            macro += (double) ok / q;
+        for (SubjectScore s : scores) {
+            int q = s.answers().size();
+            b.breakdown(Metrics.Breakdowns.ACCURACY_BY_SUBJECT, s.subject(), (double) s.correct() / q);
+            b.breakdown(Metrics.Breakdowns.QUESTIONS_BY_SUBJECT, s.subject(), q);
+            macro += (double) s.correct() / q;
             total += q;
-            correct += ok;
-            seconds += (Double) s.get("seconds");
-            tokens += (Long) s.get("tokens");
-            promptTokens += (Long) s.get("prompt_tokens");
-            forwards += (Integer) s.get("forwards");
-            predictions.add(JSON.valueToTree(s.get("predictions")));
-            subjectSeconds.add((Double) s.get("seconds"));
-            subjectTokens.add((Long) s.get("tokens"));
+            correct += s.correct();
+            seconds += s.seconds();
+            fed += s.fedTokens();
+            prompt += s.promptTokens();
+            forwards += s.forwards();
+            s.answers().forEach(b::answer);
         }
-        m.put("macro_accuracy", macro / perSubject.size()).put("micro_accuracy", (double) correct / total)
-                .put("questions", total).put("params_added", v.paramsAdded()).put("wall_seconds", seconds)
-                .put("questions_per_second", total / seconds).put("tokens_per_second", tokens / seconds)
-                .put("tokens", tokens).put("prompt_tokens", promptTokens)
-                .put("padding_fraction", tokens == 0 ? 0 : 1 - (double) promptTokens / tokens)
-                .put("forwards", forwards).put("batch_size", c.mmluBatchSize());
-        if (c.mmluBatchTokens() != null) {
-            m.put("batch_tokens", c.mmluBatchTokens());
-        }
-        ArrayNode subjectsNode = series.putArray("subject");
-        ArrayNode accuracy = series.putArray("subject_accuracy");
-        bySubject.fields().forEachRemaining(e -> {
-            subjectsNode.add(e.getKey());
-            accuracy.add(e.getValue().asDouble());
-        });
-        return r;
+        b.metric(Metrics.MACRO_ACCURACY, macro / scores.size()).metric(Metrics.MICRO_ACCURACY, (double) correct / total)
+                .metric(Metrics.QUESTIONS, total).metric(Metrics.PARAMS_ADDED, v.paramsAdded())
+                .metric(Metrics.WALL_SECONDS, seconds).metric(Metrics.QUESTIONS_PER_SECOND, total / seconds)
+                .metric(Metrics.TOKENS_PER_SECOND, fed / seconds).metric(Metrics.TOKENS, fed)
+                .metric("prompt_tokens", prompt).metric("padding_fraction", fed == 0 ? 0 : 1 - (double) prompt / fed)
+                .metric("forwards", forwards).metric("batch_size", mmlu.batchSize());
+        return List.of(b.environment(RunEnvironment.capture(common.run().devices().toString())).config(config)
+                .build());
     }
 
-    /** Accuracy per subject (x: subject number in the table's order) for the report. */
-    public static String plot(ObjectNode result) {
-        JsonNode acc = result.get("series").get("subject_accuracy");
-        List<String> names = new ArrayList<>();
-        result.get("series").get("subject").forEach(n -> names.add((names.size() + 1) + " " + n.asText()));
-        double[] x = new double[acc.size()];
-        double[] y = new double[acc.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = i + 1;
-            y[i] = acc.get(i).asDouble();
+    @Override
+    public void cleanUp() throws Exception {
+        if (work != null) {
+            try (var walk = Files.walk(work)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
-        return new CurvePlot("MMLU accuracy per subject: " + result.get("parameters").get("variant").asText(),
-                "subject: " + String.join(", ", names),
-                "accuracy").add(result.get("parameters").get("variant").asText(), x, y).toSvg(900, 420);
     }
 
-    public static String table(List<ObjectNode> results) {
-        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s %8s %9s%n", "variant", "macro acc",
-                "micro acc", "questions", "q/s", "tok/s"));
-        for (ObjectNode r : results) {
-            JsonNode m = r.get("metrics");
-            sb.append(String.format("%-16s %10.4f %10.4f %10d %8.2f %9.0f%n",
-                    r.get("parameters").get("variant").asText(), m.get("macro_accuracy").asDouble(),
-                    m.get("micro_accuracy").asDouble(), m.get("questions").asInt(),
-                    m.path("questions_per_second").asDouble(Double.NaN),
-                    m.path("tokens_per_second").asDouble(Double.NaN)));
+    /** Accuracy per subject, one plot per variant. */
+    static Map<String, String> plots(List<Result> results) {
+        Map<String, String> plots = new LinkedHashMap<>();
+        for (Result r : results) {
+            plots.put(r.name() + "-subjects", ResultPlots.subjectAccuracy(r).toSvg(900, 420));
         }
-        return sb.toString();
+        return plots;
     }
 }

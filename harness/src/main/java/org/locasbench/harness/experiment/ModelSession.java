@@ -1,9 +1,9 @@
 package org.locasbench.harness.experiment;
 
-import ai.djl.Device;
 import java.nio.file.Path;
-import org.locasbench.harness.cli.Defaults;
-import org.locasbench.model.Precision;
+import org.locasbench.harness.config.DataPaths;
+import org.locasbench.harness.config.Devices;
+import org.locasbench.harness.config.RunSettings;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.hub.ModelLocator;
 import org.locasbench.model.tokenizer.TextTokenizer;
@@ -11,13 +11,14 @@ import org.locasbench.model.tokenizer.TextTokenizer;
 /** A worker's model and tokenizer on one device. */
 public record ModelSession(Qwen3Model model, TextTokenizer tokenizer, String device) implements AutoCloseable {
 
-    public static Path resolveModel(ExperimentConfig c) {
-        return ModelLocator.fromEnvironment(System.err::println).resolve(c.model() != null ? c.model()
-                : Defaults.bundledModel());
+    /** The run's model as a local directory (the bundled one when none is set). */
+    public static Path resolveModel(RunSettings run) {
+        return ModelLocator.fromEnvironment(System.err::println).resolve(run.model() != null ? run.model()
+                : DataPaths.bundledModel());
     }
 
-    public static ModelSession open(Path modelDir, ExperimentConfig c, String device) {
-        Qwen3Model model = Qwen3Model.load(modelDir, Precision.parse(c.precision()), parseDevice(device));
+    public static ModelSession open(Path modelDir, RunSettings run, String device) {
+        Qwen3Model model = Qwen3Model.load(modelDir, run.precision(), Devices.parse(device, "run.devices"));
         try {
             TextTokenizer tokenizer = TextTokenizer.load(modelDir);
             tokenizer.requireFits(model.config().vocabSize(), modelDir.resolve("config.json"));
@@ -26,17 +27,6 @@ public record ModelSession(Qwen3Model model, TextTokenizer tokenizer, String dev
             model.close();
             throw e;
         }
-    }
-
-    /** {@code cpu}, {@code cpu:N} (several CPU workers, for testing the scheduling), {@code gpu} or {@code gpu:N}. */
-    public static Device parseDevice(String spec) {
-        if (spec.matches("cpu(:\\d+)?")) {
-            return Device.cpu();
-        }
-        if (spec.matches("gpu(:\\d+)?")) {
-            return Device.gpu(spec.contains(":") ? Integer.parseInt(spec.substring(4)) : 0);
-        }
-        throw new IllegalArgumentException("invalid config value 'devices': '" + spec + "' (use cpu, gpu or gpu:N)");
     }
 
     @Override

@@ -40,10 +40,10 @@ final class OptionScorer {
      * Per prompt (in the input order) the NLL of each option and the chosen option; what it cost: tokens fed to the
      * model (padding included), the prompts' own tokens, forwards run.
      */
-    record Result(double[][] nll, int[] predictions, long fedTokens, long promptTokens, int forwards) {}
+    record Scores(double[][] nll, int[] predictions, long fedTokens, long promptTokens, int forwards) {}
 
     /** Scores every prompt; batching applies when every option is one token, else the per-option path runs. */
-    static Result score(Qwen3Model model, LayerAdapter adapter, List<long[]> prompts, long[][] options, int batchSize,
+    static Scores score(Qwen3Model model, LayerAdapter adapter, List<long[]> prompts, long[][] options, int batchSize,
             Integer batchTokens, Progress progress) {
         double[][] nll = new double[prompts.size()][];
         long fed = 0;
@@ -74,7 +74,7 @@ final class OptionScorer {
             }
         }
         int[] predictions = Arrays.stream(nll).mapToInt(OptionScorer::argmin).toArray();
-        return new Result(nll, predictions, fed, prompts.stream().mapToLong(p -> p.length).sum(), forwards);
+        return new Scores(nll, predictions, fed, prompts.stream().mapToLong(p -> p.length).sum(), forwards);
     }
 
     /** The options' ids when each is exactly one token, else null. */
