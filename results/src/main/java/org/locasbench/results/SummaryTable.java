@@ -1,0 +1,75 @@
+package org.locasbench.results;
+
+import java.util.List;
+import java.util.Map;
+
+/** Plain-text comparison tables of results, as the harness prints them after a run (reports can print the same). */
+public final class SummaryTable {
+    private SummaryTable() {}
+
+    /** The table for {@code experiment}'s results: {@link #streaming} (pg19, ablation), {@link #mmlu}, {@link #locomo}. */
+    public static String of(String experiment, List<Result> results) {
+        return switch (experiment) {
+            case Metrics.Experiments.PG19, Metrics.Experiments.ABLATION -> streaming(results);
+            case Metrics.Experiments.MMLU -> mmlu(results);
+            case Metrics.Experiments.LOCOMO -> locomo(results);
+            default -> throw new IllegalArgumentException("no summary table for experiment '" + experiment + "'");
+        };
+    }
+
+    /** Per book and method: PPL, delta to the book's none, Temp-Lora PPL, params %, wall time, x none, tokens/s. */
+    public static String streaming(List<Result> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-8s %-26s %9s %9s %10s %9s %9s %8s %9s%n", "book", "method", "PPL", "dPPL",
+                "TempLoraPPL", "params%", "wall s", "x none", "tok/s"));
+        for (Result r : results) {
+            double ppl = r.metricOr(Metrics.PPL, Double.NaN);
+            double none = baseline(results, r.unit(), Metrics.PPL);
+            sb.append(String.format("%-8s %-26s %9.3f %+9.3f %10.3f %9.3f %9.1f %8s %9.0f%n", r.unit(),
+                    r.method().label(), ppl, ppl - none, r.metricOr(Metrics.TEMP_LORA_PPL, Double.NaN),
+                    r.metricOr(Metrics.PARAMS_ADDED_PERCENT, Double.NaN),
+                    r.metricOr(Metrics.WALL_SECONDS, Double.NaN), r.metric(Metrics.WALL_RELATIVE_TO_NONE).isPresent()
+                            ? String.format("%.2f", r.requireMetric(Metrics.WALL_RELATIVE_TO_NONE)) : "-",
+                    r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN)));
+        }
+        return sb.toString();
+    }
+
+    /** Per MMLU variant: macro and micro accuracy, questions. */
+    public static String mmlu(List<Result> results) {
+        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "variant", "macro acc",
+                "micro acc", "questions"));
+        for (Result r : results) {
+            sb.append(String.format("%-16s %10.4f %10.4f %10d%n", variant(r), r.metricOr(Metrics.MACRO_ACCURACY,
+                    Double.NaN), r.metricOr(Metrics.MICRO_ACCURACY, Double.NaN),
+                    (long) r.metricOr(Metrics.QUESTIONS, 0)));
+        }
+        return sb.toString();
+    }
+
+    /** Per conversation and method: overall F1, F1 per category ("-" where absent), adversarial F1. */
+    public static String locomo(List<Result> results) {
+        StringBuilder sb = new StringBuilder(String.format("%-8s %-24s %8s %8s %8s %8s %8s %8s %9s%n", "conv",
+                "method", "overall", "multi", "temporal", "open", "single", "adv", "advF1"));
+        for (Result r : results) {
+            Map<String, Double> f = r.breakdown(Metrics.Breakdowns.F1_BY_CATEGORY);
+            sb.append(String.format("%-8s %-24s %8.4f", r.unit(), r.method().label(),
+                    r.metricOr(Metrics.OVERALL_F1, Double.NaN)));
+            for (String c : Metrics.LocomoCategories.NAMES) {
+                sb.append(String.format(" %8s", f.containsKey(c) ? String.format("%.4f", f.get(c)) : "-"));
+            }
+            sb.append(String.format(" %9.4f%n", r.metricOr(Metrics.ADVERSARIAL_F1, Double.NaN)));
+        }
+        return sb.toString();
+    }
+
+    /** The metric of the unit's {@code none} result, or NaN when none did not run for that unit. */
+    public static double baseline(List<Result> results, String unit, String metric) {
+        return results.stream().filter(r -> r.unit().equals(unit) && r.method().id().equals(Metrics.Methods.NONE))
+                .mapToDouble(r -> r.metricOr(metric, Double.NaN)).findFirst().orElse(Double.NaN);
+    }
+
+    private static String variant(Result r) {
+        return r.method().variant() != null ? r.method().variant() : r.method().label();
+    }
+}
