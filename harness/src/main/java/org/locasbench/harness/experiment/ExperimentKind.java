@@ -65,8 +65,8 @@ public enum ExperimentKind {
     public Map<String, String> plots(List<Result> results) {
         return switch (this) {
             case PG19, ABLATION -> StreamResults.plots(id, results);
-            case MMLU -> MmluExperiment.plots(results);
-            case LOCOMO -> LocomoExperiment.plots(results);
+            case MMLU -> MmluExperiment.subjectPlots(results);
+            case LOCOMO -> LocomoExperiment.answerPlots(results);
         };
     }
 }

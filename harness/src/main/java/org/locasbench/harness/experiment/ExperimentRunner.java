@@ -16,6 +16,12 @@ import org.locasbench.results.Result;
 public final class ExperimentRunner {
     private ExperimentRunner() {}
 
+    /** Runs the experiment a loaded config describes (what {@code locas-bench run NAME} does). */
+    public static Report run(ExperimentKind kind, org.locasbench.harness.config.ConfigLoader.Layers layers, Shard shard)
+            throws Exception {
+        return run(kind.create(layers), layers.common().run(), shard);
+    }
+
     public static <U, M, P> Report run(Experiment<U, M, P> e, RunSettings run, Shard shard) throws Exception {
         List<U> units = shard.select(e.units());
         if (units.isEmpty()) {

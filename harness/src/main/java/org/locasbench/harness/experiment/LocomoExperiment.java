@@ -240,7 +240,7 @@ public final class LocomoExperiment implements Experiment<LocomoConversation, Me
     }
 
     /** Score of every question in order, one plot per conversation x method. */
-    static Map<String, String> plots(List<Result> results) {
+    static Map<String, String> answerPlots(List<Result> results) {
         Map<String, String> plots = new LinkedHashMap<>();
         for (Result r : results) {
             plots.put(r.name() + "-answers", ResultPlots.answerScores(r).toSvg(900, 420));

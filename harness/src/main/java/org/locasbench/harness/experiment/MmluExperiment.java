@@ -273,7 +273,7 @@ public final class MmluExperiment implements Experiment<String, MmluExperiment.V
     }
 
     /** Accuracy per subject, one plot per variant. */
-    static Map<String, String> plots(List<Result> results) {
+    static Map<String, String> subjectPlots(List<Result> results) {
         Map<String, String> plots = new LinkedHashMap<>();
         for (Result r : results) {
             plots.put(r.name() + "-subjects", ResultPlots.subjectAccuracy(r).toSvg(900, 420));
