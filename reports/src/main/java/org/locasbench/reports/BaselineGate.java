@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import org.locasbench.results.Metrics;
+import org.locasbench.results.Metrics.Experiments;
+import org.locasbench.results.Result;
 
 /**
  * Compares a run's metrics with the accepted baselines ({@code reports/baselines/<experiment>.json}) and fails on a
@@ -25,10 +29,11 @@ public final class BaselineGate {
     record Tracked(String metric, String better, double tolerance, boolean relative) {}
 
     static final Map<String, List<Tracked>> DEFAULTS = Map.of(
-            "pg19", List.of(new Tracked("ppl", "lower", 0.02, true), new Tracked("temp_lora_ppl", "lower", 0.02, true)),
-            "ablation", List.of(new Tracked("ppl", "lower", 0.02, true)),
-            "mmlu", List.of(new Tracked("micro_accuracy", "higher", 0.05, false)),
-            "locomo", List.of(new Tracked("overall_f1", "higher", 0.05, false)));
+            Experiments.PG19, List.of(new Tracked(Metrics.PPL, "lower", 0.02, true),
+                    new Tracked(Metrics.TEMP_LORA_PPL, "lower", 0.02, true)),
+            Experiments.ABLATION, List.of(new Tracked(Metrics.PPL, "lower", 0.02, true)),
+            Experiments.MMLU, List.of(new Tracked(Metrics.MICRO_ACCURACY, "higher", 0.05, false)),
+            Experiments.LOCOMO, List.of(new Tracked(Metrics.OVERALL_F1, "higher", 0.05, false)));
 
     public enum Status { OK, IMPROVED, REGRESSED, MISSING }
 
@@ -52,13 +57,14 @@ public final class BaselineGate {
                 String experiment = base.get("experiment").asText();
                 for (Iterator<Map.Entry<String, JsonNode>> it = base.get("results").fields(); it.hasNext(); ) {
                     var entry = it.next();
-                    JsonNode current = results.of(experiment).stream().filter(r -> r.get("name").asText()
-                            .equals(entry.getKey())).findFirst().orElse(null);
+                    Result current = results.of(experiment).stream().filter(r -> r.name().equals(entry.getKey()))
+                            .findFirst().orElse(null);
                     for (Iterator<Map.Entry<String, JsonNode>> m = entry.getValue().fields(); m.hasNext(); ) {
                         var metric = m.next();
                         JsonNode spec = metric.getValue();
                         double baseline = spec.get("value").asDouble();
-                        double value = current == null ? Double.NaN : ResultSet.metric(current, metric.getKey());
+                        double value = current == null ? Double.NaN
+                                : current.value(metric.getKey()).orElse(Double.NaN);
                         rows.add(judge(experiment, entry.getKey(), metric.getKey(), baseline, value,
                                 spec.get("tolerance").asDouble(), spec.path("relative").asBoolean(true),
                                 spec.get("better").asText()));
@@ -109,15 +115,15 @@ public final class BaselineGate {
             JsonNode old = Files.exists(file) ? JSON.readTree(file.toFile()) : null;
             ObjectNode out = JSON.createObjectNode().put("experiment", e.getKey()).put("accepted_commit", commit);
             ObjectNode res = out.putObject("results");
-            for (JsonNode r : e.getValue()) {
-                ObjectNode metrics = res.putObject(r.get("name").asText());
+            for (Result r : e.getValue()) {
+                ObjectNode metrics = res.putObject(r.name());
                 for (Tracked t : tracked) {
-                    double v = ResultSet.metric(r, t.metric());
-                    if (Double.isNaN(v)) {
+                    OptionalDouble value = r.value(t.metric());
+                    if (value.isEmpty()) {
                         continue;
                     }
-                    JsonNode previous = old == null ? null : old.path("results").path(r.get("name").asText())
-                            .path(t.metric());
+                    double v = value.getAsDouble();
+                    JsonNode previous = old == null ? null : old.path("results").path(r.name()).path(t.metric());
                     metrics.putObject(t.metric()).put("value", v).put("better", t.better())
                             .put("tolerance", previous != null && previous.has("tolerance")
                                     ? previous.get("tolerance").asDouble() : t.tolerance())

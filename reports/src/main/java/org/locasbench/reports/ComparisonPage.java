@@ -1,18 +1,21 @@
 package org.locasbench.reports;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import org.locasbench.harness.experiment.CurvePlot;
-import org.locasbench.harness.experiment.StreamingExperiment;
+import org.locasbench.results.Metrics;
+import org.locasbench.results.Metrics.Breakdowns;
+import org.locasbench.results.Metrics.Experiments;
+import org.locasbench.results.Metrics.LocomoCategories;
+import org.locasbench.results.Metrics.Methods;
+import org.locasbench.results.Result;
+import org.locasbench.results.plot.ResultPlots;
 
 /**
  * A static HTML page (inline CSS and SVG, no scripts, opens from file://) that puts the methods of every experiment
  * side by side: the metric, its delta to the baseline method, parameters added, tokens/s, and per-window curves
- * overlaid. Built from the results JSON files alone.
+ * overlaid. Built from the typed results alone ({@link Result}, schema 2).
  */
 public final class ComparisonPage {
     private ComparisonPage() {}
@@ -30,111 +33,108 @@ public final class ComparisonPage {
         if (!gate.isEmpty()) {
             gateSection(h, gate);
         }
-        streaming(h, "pg19", "PG-19 whole-book perplexity", results.of("pg19"), "none");
-        streaming(h, "ablation", "Init-strategy ablation", results.of("ablation"), null);
-        mmlu(h, results.of("mmlu"));
-        locomo(h, results.of("locomo"));
+        streaming(h, Experiments.PG19, "PG-19 whole-book perplexity", results.of(Experiments.PG19), Methods.NONE);
+        streaming(h, Experiments.ABLATION, "Init-strategy ablation", results.of(Experiments.ABLATION), null);
+        mmlu(h, results.of(Experiments.MMLU));
+        locomo(h, results.of(Experiments.LOCOMO));
         if (results.byExperiment().isEmpty()) {
             h.append("<p id=\"empty\">No results found.</p>");
         }
         return h.append("</body></html>\n").toString();
     }
 
-    private static void streaming(StringBuilder h, String id, String title, List<JsonNode> runs, String baseline) {
+    private static void streaming(StringBuilder h, String id, String title, List<Result> runs, String baseline) {
         if (runs.isEmpty()) {
             return;
         }
         h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n");
-        for (Map.Entry<String, List<JsonNode>> unit : byUnit(runs).entrySet()) {
-            JsonNode base = baseline == null ? unit.getValue().get(0) : unit.getValue().stream().filter(r ->
-                    r.get("parameters").get("method").asText().equals(baseline)).findFirst().orElse(null);
+        for (Map.Entry<String, List<Result>> unit : byUnit(runs).entrySet()) {
+            Result base = baseline == null ? unit.getValue().get(0) : unit.getValue().stream().filter(r ->
+                    r.method().id().equals(baseline)).findFirst().orElse(null);
             h.append("<h3>book ").append(esc(unit.getKey())).append("</h3>\n<table class=\"results\"><tr>")
                     .append("<th class=\"l\">method</th><th>PPL</th><th>Δ PPL</th><th>Temp-Lora PPL</th>")
                     .append("<th>NLL after 1 / 2 / 4 windows</th><th>params added</th><th>tokens/s</th>")
                     .append("<th>wall × none</th></tr>\n");
-            List<JsonNode> ordered = new ArrayList<>(unit.getValue());
+            List<Result> ordered = new ArrayList<>(unit.getValue());
             if (base != null) { // the baseline method first
                 ordered.remove(base);
                 ordered.add(0, base);
             }
-            for (JsonNode r : ordered) {
-                JsonNode m = r.get("metrics");
-                h.append("<tr><td class=\"l\">").append(esc(r.get("parameters").get("label").asText())).append("</td>")
-                        .append(td(m.get("ppl").asDouble(), 3))
-                        .append(delta(m.get("ppl").asDouble(), base == null ? Double.NaN
-                                : base.get("metrics").get("ppl").asDouble(), true))
-                        .append(td(m.get("temp_lora_ppl").asDouble(), 3))
-                        .append("<td>").append(fmt(m.path("nll_after_1_windows"))).append(" / ")
-                        .append(fmt(m.path("nll_after_2_windows"))).append(" / ")
-                        .append(fmt(m.path("nll_after_4_windows"))).append("</td>")
-                        .append("<td>").append(String.format("%,d (%.2f%%)", m.get("params_added").asLong(),
-                                m.get("params_added_percent").asDouble())).append("</td>")
-                        .append(td(m.get("tokens_per_second").asDouble(), 0))
-                        .append("<td>").append(m.has("wall_relative_to_none") ? String.format("%.2f",
-                                m.get("wall_relative_to_none").asDouble()) : "–").append("</td></tr>\n");
+            for (Result r : ordered) {
+                double ppl = r.metricOr(Metrics.PPL, Double.NaN);
+                h.append("<tr><td class=\"l\">").append(esc(r.method().label())).append("</td>")
+                        .append(td(ppl, 3))
+                        .append(delta(ppl, base == null ? Double.NaN : base.metricOr(Metrics.PPL, Double.NaN), true))
+                        .append(td(r.metricOr(Metrics.TEMP_LORA_PPL, Double.NaN), 3))
+                        .append("<td>").append(fmt(r, Metrics.NLL_AFTER_1_WINDOWS)).append(" / ")
+                        .append(fmt(r, Metrics.NLL_AFTER_2_WINDOWS)).append(" / ")
+                        .append(fmt(r, Metrics.NLL_AFTER_4_WINDOWS)).append("</td>")
+                        .append("<td>").append(String.format("%,d (%.2f%%)", (long) r.metricOr(Metrics.PARAMS_ADDED, 0),
+                                r.metricOr(Metrics.PARAMS_ADDED_PERCENT, Double.NaN))).append("</td>")
+                        .append(td(r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN), 0))
+                        .append("<td>").append(r.metric(Metrics.WALL_RELATIVE_TO_NONE).isPresent()
+                                ? String.format("%.2f", r.requireMetric(Metrics.WALL_RELATIVE_TO_NONE)) : "–")
+                        .append("</td></tr>\n");
             }
             h.append("</table>\n<figure class=\"curves\">");
-            CurvePlot plot = new CurvePlot(title + ", book " + unit.getKey() + ": NLL per window (before training)",
-                    "tokens streamed", "mean NLL of the window (nats)");
-            for (JsonNode r : unit.getValue()) {
-                StreamingExperiment.addWindowCurve(plot, r);
-            }
-            String svg = plot.toSvgElement(900, 420);
+            String svg = ResultPlots.windowCurves(title + ", book " + unit.getKey()
+                    + ": NLL per window (before training)", unit.getValue()).toSvgElement(900, 420);
             h.append(svg != null ? svg : "<p>(no plot: this host's Java cannot lay out text)</p>");
             h.append("</figure>\n");
         }
         h.append("</section>\n");
     }
 
-    private static void mmlu(StringBuilder h, List<JsonNode> runs) {
+    private static void mmlu(StringBuilder h, List<Result> runs) {
         if (runs.isEmpty()) {
             return;
         }
-        JsonNode base = runs.stream().filter(r -> r.get("parameters").get("variant").asText().equals("base"))
-                .findFirst().orElse(null);
+        Result base = runs.stream().filter(r -> Methods.BASE_VARIANT.equals(r.method().variant())).findFirst()
+                .orElse(null);
         h.append("<section id=\"mmlu\"><h2>MMLU by answer NLL — forgetting after memorizing a book</h2>\n")
                 .append("<table class=\"results\"><tr><th class=\"l\">variant</th><th>macro accuracy</th>")
                 .append("<th>Δ vs base</th><th>micro accuracy</th><th>questions</th><th>params added</th></tr>\n");
-        for (JsonNode r : runs) {
-            JsonNode m = r.get("metrics");
-            h.append("<tr><td class=\"l\">").append(esc(r.get("parameters").get("variant").asText())).append("</td>")
-                    .append(td(m.get("macro_accuracy").asDouble(), 4))
-                    .append(delta(m.get("macro_accuracy").asDouble(), base == null ? Double.NaN
-                            : base.get("metrics").get("macro_accuracy").asDouble(), false))
-                    .append(td(m.get("micro_accuracy").asDouble(), 4)).append("<td>")
-                    .append(m.get("questions").asInt()).append("</td><td>")
-                    .append(String.format("%,d", m.get("params_added").asLong())).append("</td></tr>\n");
+        for (Result r : runs) {
+            double macro = r.metricOr(Metrics.MACRO_ACCURACY, Double.NaN);
+            h.append("<tr><td class=\"l\">").append(esc(r.method().variant() != null ? r.method().variant()
+                            : r.method().label())).append("</td>")
+                    .append(td(macro, 4))
+                    .append(delta(macro, base == null ? Double.NaN : base.metricOr(Metrics.MACRO_ACCURACY,
+                            Double.NaN), false))
+                    .append(td(r.metricOr(Metrics.MICRO_ACCURACY, Double.NaN), 4)).append("<td>")
+                    .append((long) r.metricOr(Metrics.QUESTIONS, 0)).append("</td><td>")
+                    .append(String.format("%,d", (long) r.metricOr(Metrics.PARAMS_ADDED, 0))).append("</td></tr>\n");
         }
         h.append("</table></section>\n");
     }
 
-    private static void locomo(StringBuilder h, List<JsonNode> runs) {
+    private static void locomo(StringBuilder h, List<Result> runs) {
         if (runs.isEmpty()) {
             return;
         }
-        String[] cats = {"multi_hop", "temporal", "open_domain", "single_hop", "adversarial"};
         h.append("<section id=\"locomo\"><h2>LoCoMo QA (token F1, LoCoMo's evaluation)</h2>\n")
                 .append("<table class=\"results\"><tr><th class=\"l\">conversation</th><th class=\"l\">method</th>")
                 .append("<th>overall</th><th>Δ vs none</th>");
-        for (String c : cats) {
+        for (String c : LocomoCategories.NAMES) {
             h.append("<th>").append(c.replace('_', '-')).append("</th>");
         }
         h.append("<th>adversarial F1 (lower better)</th><th>params added</th></tr>\n");
-        for (Map.Entry<String, List<JsonNode>> unit : byUnit(runs).entrySet()) {
-            JsonNode none = unit.getValue().stream().filter(r -> r.get("parameters").get("method").asText()
-                    .equals("none")).findFirst().orElse(null);
-            for (JsonNode r : unit.getValue()) {
-                JsonNode m = r.get("metrics");
+        for (Map.Entry<String, List<Result>> unit : byUnit(runs).entrySet()) {
+            Result none = unit.getValue().stream().filter(r -> r.method().id().equals(Methods.NONE)).findFirst()
+                    .orElse(null);
+            for (Result r : unit.getValue()) {
+                double overall = r.metricOr(Metrics.OVERALL_F1, Double.NaN);
+                Map<String, Double> f1 = r.breakdown(Breakdowns.F1_BY_CATEGORY);
                 h.append("<tr><td class=\"l\">").append(esc(unit.getKey())).append("</td><td class=\"l\">")
-                        .append(esc(r.get("parameters").get("label").asText())).append("</td>")
-                        .append(td(m.get("overall_f1").asDouble(), 4))
-                        .append(delta(m.get("overall_f1").asDouble(), none == null ? Double.NaN
-                                : none.get("metrics").get("overall_f1").asDouble(), false));
-                for (String c : cats) {
-                    h.append("<td>").append(fmt(m.get("f1_by_category").path(c))).append("</td>");
+                        .append(esc(r.method().label())).append("</td>")
+                        .append(td(overall, 4))
+                        .append(delta(overall, none == null ? Double.NaN : none.metricOr(Metrics.OVERALL_F1,
+                                Double.NaN), false));
+                for (String c : LocomoCategories.NAMES) {
+                    h.append("<td>").append(fmt(f1.get(c))).append("</td>");
                 }
-                h.append(td(m.get("adversarial_f1").asDouble(), 4)).append("<td>")
-                        .append(String.format("%,d", m.get("params_added").asLong())).append("</td></tr>\n");
+                h.append(td(r.metricOr(Metrics.ADVERSARIAL_F1, Double.NaN), 4)).append("<td>")
+                        .append(String.format("%,d", (long) r.metricOr(Metrics.PARAMS_ADDED, 0))).append("</td></tr>\n");
             }
         }
         h.append("</table></section>\n");
@@ -158,10 +158,10 @@ public final class ComparisonPage {
         h.append("</table></section>\n");
     }
 
-    private static Map<String, List<JsonNode>> byUnit(List<JsonNode> runs) {
-        Map<String, List<JsonNode>> out = new LinkedHashMap<>();
-        for (JsonNode r : runs) {
-            out.computeIfAbsent(r.get("unit").asText(), k -> new ArrayList<>()).add(r);
+    private static Map<String, List<Result>> byUnit(List<Result> runs) {
+        Map<String, List<Result>> out = new LinkedHashMap<>();
+        for (Result r : runs) {
+            out.computeIfAbsent(r.unit(), k -> new ArrayList<>()).add(r);
         }
         return out;
     }
@@ -179,8 +179,12 @@ public final class ComparisonPage {
         return "<td class=\"" + cls + "\">" + String.format("%+.4f", d) + "</td>";
     }
 
-    private static String fmt(JsonNode n) {
-        return n == null || !n.isNumber() ? "–" : String.format("%.3f", n.asDouble());
+    private static String fmt(Result r, String metric) {
+        return fmt(r.metric(metric).isPresent() ? r.requireMetric(metric) : null);
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "–" : String.format("%.3f", v);
     }
 
     static String esc(String s) {

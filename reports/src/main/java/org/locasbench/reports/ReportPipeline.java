@@ -7,7 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.locasbench.harness.experiment.RunEnvironment;
+import org.locasbench.results.Environment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,14 +51,20 @@ public final class ReportPipeline implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String commit = RunEnvironment.gitCommit();
+        String commit = Environment.detectGitCommit();
         Files.createDirectories(out);
         if (!skipAllure && Files.isDirectory(allureResults)) {
             new AllureRunner(allureHome).generate(allureResults, history, out, commit);
             System.out.println("Allure report: " + out.resolve("allure/index.html") + " (serve over HTTP), "
                     + out.resolve("allure-single/index.html") + " (opens from file://)");
         }
-        ResultSet set = ResultSet.load(results);
+        ResultSet set;
+        try {
+            set = ResultSet.load(results);
+        } catch (IllegalArgumentException e) { // a results file of another schema or a broken one: names the file
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
         if (accept) {
             for (Path f : BaselineGate.accept(baselines, set, commit)) {
                 System.out.println("accepted new baseline " + f);

@@ -2,31 +2,27 @@ package org.locasbench.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.locasbench.results.Metrics;
+import org.locasbench.results.Result;
+import org.locasbench.results.ResultFiles;
 
 class BaselineGateTest {
     @TempDir
     Path tmp;
 
-    /** Copies the sample results, scaling one result's PPL by {@code factor}. */
+    /** Copies the sample results (schema 2), scaling one result's PPL by {@code factor}. */
     private Path results(double factor) throws Exception {
         Path dir = tmp.resolve("results-" + factor);
-        Files.createDirectories(dir);
-        Path src = Path.of(getClass().getResource("/results").toURI());
-        try (var files = Files.list(src)) {
-            for (Path f : files.toList()) {
-                ObjectNode r = (ObjectNode) BaselineGate.JSON.readTree(f.toFile());
-                if (r.get("name").asText().equals("pg19-10146-locas-highest-r-64")) {
-                    ObjectNode m = (ObjectNode) r.get("metrics");
-                    m.put("ppl", m.get("ppl").asDouble() * factor);
-                }
-                BaselineGate.JSON.writeValue(dir.resolve(f.getFileName()).toFile(), r);
+        for (Result r : ResultFiles.readDirectory(Path.of(getClass().getResource("/results").toURI()))) {
+            if (r.name().equals("pg19-10146-locas-highest-r-64")) {
+                r = r.withMetric(Metrics.PPL, r.requireMetric(Metrics.PPL) * factor);
             }
+            ResultFiles.write(dir, r);
         }
         return dir;
     }
@@ -72,5 +68,31 @@ class BaselineGateTest {
                 .isEqualTo(BaselineGate.Status.IMPROVED);
         assertThat(BaselineGate.judge("mmlu", "x", "micro_accuracy", 0.30, 0.28, 0.05, false, "higher").status())
                 .isEqualTo(BaselineGate.Status.OK);
+    }
+
+    @Test
+    void trackedBreakdownEntriesAreComparedByDottedPath() throws Exception {
+        Path baselines = tmp.resolve("baselines");
+        Files.createDirectories(baselines);
+        Files.writeString(baselines.resolve("locomo.json"), """
+                {"experiment": "locomo", "accepted_commit": "abc", "results": {"locomo-conv-26-none": {
+                  "f1_by_category.single_hop": {"value": 0.2, "better": "higher", "tolerance": 0.05, "relative": false},
+                  "overall_f1": {"value": 0.02, "better": "higher", "tolerance": 0.05, "relative": false}}}}
+                """);
+        List<BaselineGate.Row> rows = BaselineGate.compare(baselines, ResultSet.load(List.of(results(1.0))));
+        assertThat(rows).extracting(BaselineGate.Row::metric, BaselineGate.Row::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("f1_by_category.single_hop", BaselineGate.Status.REGRESSED),
+                org.assertj.core.groups.Tuple.tuple("overall_f1", BaselineGate.Status.OK));
+        assertThat(rows.get(0).current()).isEqualTo(0.0575344084116014);
+    }
+
+    @Test
+    void theCommittedBaselinesCoverTheSampleResultsByName() throws Exception {
+        // the committed baselines (reports/baselines) keep their format: result name -> metric -> value, tolerance
+        List<BaselineGate.Row> rows = BaselineGate.compare(Path.of("baselines"), ResultSet.load(List.of(results(1.0))));
+        assertThat(rows).filteredOn(r -> r.result().equals("pg19-10146-none") && r.metric().equals("ppl"))
+                .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(BaselineGate.Status.OK));
+        assertThat(rows).filteredOn(r -> r.result().equals("mmlu-base")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(BaselineGate.Status.OK));
     }
 }

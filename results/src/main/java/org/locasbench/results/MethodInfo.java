@@ -3,6 +3,8 @@ package org.locasbench.results;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What ran: the method and the settings that tell its results apart. Optional fields are null when they do not
@@ -41,6 +43,34 @@ public record MethodInfo(String id, String label, String init, int width, String
     /** The required part; add the optional settings with the {@code with...} methods. */
     public static MethodInfo of(String id, String label, int width, String model) {
         return new MethodInfo(id, label, null, width, null, model, null, null, null);
+    }
+
+    /**
+     * The non-null settings as test-report parameters, named as schema 1's {@code parameters} were (the id as
+     * {@code method}), so that Allure's history ids of the suites' tests stay the same across the schema change.
+     */
+    public Map<String, String> asParameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("method", id);
+        if (init != null) {
+            p.put("init", init);
+        }
+        p.put("width", String.valueOf(width));
+        if (variant != null) {
+            p.put("variant", variant);
+        }
+        p.put("model", model);
+        if (forgettingBook != null) {
+            p.put("forgetting_book", forgettingBook);
+        }
+        if (contextMode != null) {
+            p.put("context_mode", contextMode);
+        }
+        if (visibleTokens != null) {
+            p.put("visible_tokens", String.valueOf(visibleTokens));
+        }
+        p.put("label", label);
+        return p;
     }
 
     public MethodInfo withInit(String init) {

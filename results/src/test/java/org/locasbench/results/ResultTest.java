@@ -110,6 +110,15 @@ class ResultTest {
     }
 
     @Test
+    void methodSettingsAsReportParameters() {
+        assertThat(SampleResults.pg19().method().asParameters()).containsExactly(Map.entry("method", "locas"),
+                Map.entry("init", "highest"), Map.entry("width", "64"), Map.entry("model", SampleResults.MODEL),
+                Map.entry("label", "locas[highest,r=64]"));
+        assertThat(SampleResults.locomo().method().asParameters()).containsEntry("context_mode", "date_split")
+                .containsEntry("visible_tokens", "128").doesNotContainKey("init");
+    }
+
+    @Test
     void namesAreFileSafe() {
         assertThat(Result.nameOf("pg19", "10146", "locas[highest,r=64]")).isEqualTo("pg19-10146-locas-highest-r-64");
         assertThat(Result.nameOf("pg19", "10146", "long_context[1024]")).isEqualTo("pg19-10146-long_context-1024");
