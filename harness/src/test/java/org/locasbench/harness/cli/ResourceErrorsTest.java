@@ -74,7 +74,7 @@ class ResourceErrorsTest {
     void cudaOutOfMemoryFromDjlNamesDeviceSizesAndOptions() {
         String m = one(new EngineException(CUDA_OOM));
         assertThat(m).startsWith("out of GPU memory on gpu:0 (tried to allocate 2.00 GiB, 1.20 GiB free of 139.81 GiB)")
-                .contains("--window", "--context", "--set mmluBatchSize=N", "--precision fp16", "larger GPU");
+                .contains("--window", "--context", "--set mmlu.batchSize=N", "--precision fp16", "larger GPU");
         // wrapped by the experiment runner and by picocli: the same line
         Throwable wrapped = new CommandLine.ExecutionException(new CommandLine(new Main()), "Error while calling "
                 + "command: " + CUDA_OOM, new IllegalStateException("window 3 of PG-19 10146 failed",
