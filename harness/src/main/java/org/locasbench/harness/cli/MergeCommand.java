@@ -22,9 +22,10 @@ public final class MergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Report report = ShardMerge.merge(dirs);
         var files = report.write(out);
+        int allure = ShardMerge.mergeAllureResults(dirs, out);
         System.out.print(report.table());
         System.out.println("merged " + report.results().size() + " results from " + dirs.size() + " directories into "
-                + out + " (" + files.size() + " files)");
+                + out + " (" + files.size() + " files" + (allure > 0 ? ", " + allure + " Allure results" : "") + ")");
         return 0;
     }
 }

@@ -30,8 +30,9 @@ public final class RunCommand implements Callable<Integer> {
             + "-Dlocas.set.SECTION.KEY=VALUE.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--shard", paramLabel = "I/N", defaultValue = "0/1",
-            description = "Run only the units with index %% N == I (0-based); combine shards with `merge`.")
+    @Option(names = "--shard", paramLabel = "I/N|auto", defaultValue = "0/1",
+            description = "Run only the units with index %% N == I (0-based); auto: I from LOCAS_SHARD_INDEX or "
+                    + "JOB_COMPLETION_INDEX, N from LOCAS_SHARD_COUNT. Combine shards with `merge`.")
     String shard;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default target/results/EXPERIMENT).")

@@ -58,7 +58,7 @@ public final class ExperimentRunner {
                 results.addAll(e.results(m, units, runs.get(m)));
             }
             results = e.finish(results);
-            return new Report(e.kind(), results, e.plots(results), e.table(results));
+            return new Report(e.kind(), results, e.plots(results), e.table(results), shard);
         } finally {
             e.cleanUp();
         }
