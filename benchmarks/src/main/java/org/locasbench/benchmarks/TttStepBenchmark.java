@@ -5,7 +5,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.ttt.TestTimeTrainer;
-import org.locasbench.harness.ttt.TrainingConfig;
 import org.locasbench.locas.Clipping;
 import org.locasbench.locas.InitStrategy;
 import org.locasbench.locas.Memorizer;
@@ -58,7 +57,11 @@ public class TttStepBenchmark {
                 ? Memorizer.memorize(model, Arrays.copyOf(ids, 256), width, InitStrategy.HIGHEST, 0,
                         Clipping.REPARAMETERIZE)
                 : LoraAdapter.create(model, LoraConfig.tempLora(width, 0));
-        trainer = new TestTimeTrainer(model, adapter, TrainingConfig.locasDefaults());
+        // the optimiser settings every command and experiment uses by default (experiments/common.yaml)
+        var defaults = org.locasbench.harness.config.ConfigLoader.commonDefaults().common();
+        trainer = new TestTimeTrainer(model, adapter, org.locasbench.harness.method.MethodSetup.of(defaults,
+                method.equals("locas") ? org.locasbench.harness.config.Method.LOCAS
+                        : org.locasbench.harness.config.Method.LORA).training());
         System.out.println(method + " r=" + width + ": " + adapter.parameterCount() + " trainable parameters ("
                 + String.format("%.2f%%", 100.0 * adapter.parameterCount() / model.parameterCount()) + " of the model)");
     }
