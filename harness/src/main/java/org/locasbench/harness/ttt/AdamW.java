@@ -19,7 +19,7 @@ import java.util.Map;
 public final class AdamW implements AutoCloseable {
     private final TrainingConfig config;
     private final NDManager state;
-    private final Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
+    private final Map<NDArray, AdamMoments> moments = new IdentityHashMap<>();
     private int step;
 
     public AdamW(NDManager parent, TrainingConfig config) {
@@ -43,11 +43,11 @@ public final class AdamW implements AutoCloseable {
         float epsilon = (float) (config.epsilon() * rootCorrection2);
         try (NDManager scope = state.newSubManager()) {
             for (NDArray p : parameters) {
-                NDArray[] mv = moments(p);
+                AdamMoments m = moments(p);
                 // every getGradient() is a new handle in p's manager: take it once and let the scope free it
                 NDArray g = p.getGradient();
                 g.attach(scope);
-                JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) mv[0], (PtNDArray) mv[1], lr, stepSize,
+                JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) m.first(), (PtNDArray) m.second(), lr, stepSize,
                         (float) config.weightDecay(), 1f, -1f, (float) config.beta1(), (float) config.beta2(), epsilon,
                         true);
                 JniUtils.zeroGrad((PtNDArray) p);
@@ -59,10 +59,10 @@ public final class AdamW implements AutoCloseable {
         return step;
     }
 
-    /** The moment buffers (m, v) of one parameter, created (zero) if it was never updated; for checkpointing. */
-    public NDArray[] moments(NDArray parameter) {
-        return moments.computeIfAbsent(parameter, k -> new NDArray[] {state.zeros(k.getShape(), k.getDataType()),
-                state.zeros(k.getShape(), k.getDataType())});
+    /** The moments of one parameter, created (zero) if it was never updated; for checkpointing. */
+    public AdamMoments moments(NDArray parameter) {
+        return moments.computeIfAbsent(parameter, k -> new AdamMoments(state.zeros(k.getShape(), k.getDataType()),
+                state.zeros(k.getShape(), k.getDataType())));
     }
 
     /** Restores the step count of a checkpoint (bias corrections depend on it). */

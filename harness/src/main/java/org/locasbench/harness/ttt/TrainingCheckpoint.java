@@ -104,10 +104,10 @@ public final class TrainingCheckpoint {
         List<NDArray> params = adapter.parameters();
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
-            NDArray[] mv = optimizer.moments(p);
+            AdamMoments m = optimizer.moments(p);
             action.accept("param." + i, p);
-            action.accept("adam.m." + i, mv[0]);
-            action.accept("adam.v." + i, mv[1]);
+            action.accept("adam.m." + i, m.first());
+            action.accept("adam.v." + i, m.second());
         }
     }
 
