@@ -2,8 +2,7 @@ package org.locasbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import org.locasbench.model.engine.TorchOps;
 
 /** Next-token negative log-likelihood from logits. */
 public final class Nll {
@@ -21,7 +20,7 @@ public final class Nll {
      */
     public static NDArray ofTargets(NDArray logits, NDArray targets) {
         NDArray logProbs = logits.getDataType() == DataType.FLOAT16
-                ? JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32) : logits.logSoftmax(-1);
+                ? TorchOps.logSoftmaxFp32(logits, -1) : logits.logSoftmax(-1);
         return logProbs.gather(targets.expandDims(-1), -1).squeeze(-1).neg();
     }
 }

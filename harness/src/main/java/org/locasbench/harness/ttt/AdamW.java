@@ -2,11 +2,10 @@ package org.locasbench.harness.ttt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * AdamW with PyTorch's semantics (decoupled weight decay, bias-corrected moments):
@@ -47,10 +46,9 @@ public final class AdamW implements AutoCloseable {
                 // every getGradient() is a new handle in p's manager: take it once and let the scope free it
                 NDArray g = p.getGradient();
                 g.attach(scope);
-                JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) m.first(), (PtNDArray) m.second(), lr, stepSize,
-                        (float) config.weightDecay(), 1f, -1f, (float) config.beta1(), (float) config.beta2(), epsilon,
-                        true);
-                JniUtils.zeroGrad((PtNDArray) p);
+                TorchOps.adamWUpdate(p, g, m.first(), m.second(), lr, stepSize, (float) config.weightDecay(),
+                        (float) config.beta1(), (float) config.beta2(), epsilon);
+                TorchOps.zeroGrad(p);
             }
         }
     }
