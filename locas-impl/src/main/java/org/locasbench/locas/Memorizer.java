@@ -68,6 +68,10 @@ public final class Memorizer {
         };
     }
 
+    /**
+     * The random strategies draw from a {@code java.util.Random(seed)} of this call alone (layers in order), never from
+     * a generator shared with other threads, so workers memorizing at the same time get what one worker would.
+     */
     public static LocasMemory memorize(Qwen3Model model, long[] ids, int width, InitStrategy init, long seed,
             Clipping clipping) {
         int layers = model.config().numHiddenLayers();

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,7 +15,9 @@ import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.model.config.Qwen3Config;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * LoRA on a frozen Qwen3 through the {@code project} hook: for every targeted projection of every layer,
@@ -27,7 +28,10 @@ public final class LoraAdapter implements TrainableAdapter {
     private final NDManager manager;
     private final LoraConfig config;
     private final List<Map<Projection, LoraPair>> layers = new ArrayList<>();
-    private boolean training;
+    /** The step being trained, null when scoring. */
+    private TrainingStep step;
+    /** Dropout draws so far in this step, per (layer, projection). */
+    private int[] draws;
 
     private LoraAdapter(NDManager parent, LoraConfig config) {
         this.manager = parent.newSubManager();
@@ -91,8 +95,7 @@ public final class LoraAdapter implements TrainableAdapter {
         if (pair == null) {
             return base;
         }
-        NDArray input = training && config.dropout() > 0
-                ? Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow() : x;
+        NDArray input = step != null && config.dropout() > 0 ? dropout(layer, projection, x) : x;
         NDArray a = Scoped.use(pair.loraA(), x);
         NDArray b = Scoped.use(pair.loraB(), x);
         a = DifferentiableCast.to(a, x.getDataType());
@@ -101,9 +104,21 @@ public final class LoraAdapter implements TrainableAdapter {
         return base.add(delta.mul(Scoped.scalar(delta, config.scaling())));
     }
 
+    /** PEFT's lora_dropout on the adapter's input; the mask is keyed by the step and the draw's place in it. */
+    private NDArray dropout(int layer, Projection projection, NDArray x) {
+        int draw = draws[layer * Projection.values().length + projection.ordinal()]++;
+        return TorchOps.dropout(x, config.dropout(), step.key(layer, projection, draw));
+    }
+
     @Override
-    public void training(boolean on) {
-        training = on;
+    public void beginStep(TrainingStep step) {
+        this.step = step;
+        this.draws = new int[layers.size() * Projection.values().length];
+    }
+
+    @Override
+    public void endTraining() {
+        step = null;
     }
 
     @Override

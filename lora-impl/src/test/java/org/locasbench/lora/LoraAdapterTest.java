@@ -17,6 +17,7 @@ import org.locasbench.model.Nll;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.model.safetensors.SafetensorsFile;
 import org.locasbench.model.safetensors.StoredType;
 
@@ -64,6 +65,31 @@ class LoraAdapterTest {
             assertThat(largest).as("Kaiming-uniform(a=sqrt 5) bound 1/sqrt(in)").isLessThanOrEqualTo(bound);
             assertThat(meanSquare).as("variance of U(-b, b) is b^2/3").isCloseTo(bound * bound / 3, offset(0.004));
             assertThat(lora.pair(1, Projection.DOWN).loraB().toFloatArray()).containsOnly(0f);
+        }
+    }
+
+    /** A step's masks come from its key alone: draws elsewhere from libtorch's generator do not move them. */
+    @Test
+    void dropoutMasksAreKeyedByTheStep() {
+        try (Qwen3Model model = Qwen3Model.load(TINY); NDManager scope = model.manager().newSubManager();
+                LoraAdapter lora = LoraAdapter.create(model, new LoraConfig(4, 4, 0.5, EnumSet.allOf(Projection.class),
+                        1))) {
+            randomizeB(lora, 2);
+            NDArray input = scope.create(ids(), new Shape(1, 24));
+            float[] scored = model.logits(input, 0, lora, null).toFloatArray();
+            lora.beginStep(new TrainingStep(0, 3, 0));
+            float[] first = model.logits(input, 0, lora, null).toFloatArray();
+            float[] secondPass = model.logits(input, 0, lora, null).toFloatArray();
+            scope.randomUniform(0, 1, new Shape(1000));
+            lora.beginStep(new TrainingStep(0, 3, 0));
+            float[] replayed = model.logits(input, 0, lora, null).toFloatArray();
+            lora.beginStep(new TrainingStep(0, 4, 0));
+            float[] otherWindow = model.logits(input, 0, lora, null).toFloatArray();
+            lora.endTraining();
+            assertThat(replayed).isEqualTo(first);
+            assertThat(first).isNotEqualTo(scored).isNotEqualTo(secondPass).isNotEqualTo(otherWindow);
+            assertThat(model.logits(input, 0, lora, null).toFloatArray()).as("no dropout when scoring")
+                    .isEqualTo(scored);
         }
     }
 

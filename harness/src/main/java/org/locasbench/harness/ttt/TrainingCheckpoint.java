@@ -24,7 +24,7 @@ import org.locasbench.model.safetensors.SafetensorsWriter;
  * ({@code state-<gen>.safetensors}, exact fp32/fp64) and {@code progress.json} (windows done, their metrics, optimiser
  * steps, the generation it belongs to, a fingerprint of the run). The state file of a generation is written before the
  * progress file that names it, each atomically, and older generations are deleted after; a crash at any moment
- * leaves a consistent pair. The random stream needs no saving: dropout is reseeded from (seed, window).
+ * leaves a consistent pair. The random stream needs no saving: dropout masks are keyed by (seed, window, step).
  */
 public final class TrainingCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -11,6 +11,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * engine arrays.
  */
 public final class TorchOps {
+    /** Guards libtorch's one global generator: held from reseeding it to launching the draw. */
+    private static final Object GENERATOR = new Object();
+
     private TorchOps() {}
 
     /**
@@ -56,9 +59,24 @@ public final class TorchOps {
 
     /**
      * {@code p.grad.zero_()}: NaN-safe and in place. DJL has no public call that resets an accumulated gradient
-     * ({@code getGradient()} is a copy of the handle, and multiplying it by 0 keeps NaN).
+     * ({@code getGradient()} hands out a new handle on it, and zeroing it by arithmetic keeps NaN: NaN * 0 = NaN).
      */
     public static void zeroGrad(NDArray parameter) {
         JniUtils.zeroGrad((PtNDArray) parameter);
+    }
+
+    /**
+     * Training-mode dropout of {@code x} (kept values scaled by 1 / (1 - p)) whose mask is a function of {@code key}
+     * alone: libtorch's global generator is reseeded with the key and the draw launched under one JVM-wide lock, so
+     * concurrent workers never interleave their draws and a run is bit-for-bit reproducible whatever its threads do.
+     * DJL exposes no per-thread {@code torch.Generator}; its {@code Dropout.dropout} draws from wherever the global
+     * generator happens to be. Whatever else draws from that generator ({@code Engine.setRandomSeed} and DJL's
+     * {@code random*} in {@code Qwen3Weights.random}) bypasses the lock, so it must not run while workers train.
+     */
+    public static NDArray dropout(NDArray x, double p, long key) {
+        synchronized (GENERATOR) {
+            JniUtils.setSeed(key);
+            return JniUtils.dropout((PtNDArray) x, p, true);
+        }
     }
 }
