@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.locasbench.harness.generation.GreedyGenerator;
+import org.locasbench.harness.generation.UncachedGreedyDecoding;
 import org.locasbench.harness.metrics.LocomoScoring;
 import org.locasbench.harness.metrics.PorterStemmer;
 import org.locasbench.model.Qwen3Model;
@@ -57,7 +58,7 @@ class MetricsTest {
         try (Qwen3Model model = Qwen3Model.load(TestData.bundledModel())) {
             long[] prompt = {100, 200, 300, 400, 500, 600, 700};
             long[] cached = GreedyGenerator.generate(model, LayerAdapter.NONE, prompt, 12, Set.of());
-            long[] plain = GreedyGenerator.generateWithoutCache(model, LayerAdapter.NONE, prompt, 12, Set.of());
+            long[] plain = UncachedGreedyDecoding.generate(model, LayerAdapter.NONE, prompt, 12, Set.of());
             assertThat(cached).hasSize(12).containsExactly(plain);
             long[] stopped = GreedyGenerator.generate(model, LayerAdapter.NONE, prompt, 12, Set.of(plain[2]));
             assertThat(stopped).containsExactly(Arrays.copyOf(plain, 3));

@@ -37,14 +37,15 @@ public final class DenseFusion {
                 .options(options);
         for (int i = 0; i < memory.layers(); i++) {
             int layer = i;
+            MemoryLayer rows = memory.layer(i);
             dense.replace(Projection.GATE.weightName(i), new long[] {m + r, d},
-                    () -> concat(base.floats(Projection.GATE.weightName(layer)), memory.effective(memory.gate(layer))));
+                    () -> concat(base.floats(Projection.GATE.weightName(layer)), memory.effective(rows.gate())));
             dense.replace(Projection.UP.weightName(i), new long[] {m + r, d},
-                    () -> concat(base.floats(Projection.UP.weightName(layer)), memory.effective(memory.key(layer))));
+                    () -> concat(base.floats(Projection.UP.weightName(layer)), memory.effective(rows.key())));
             dense.replace(Projection.DOWN.weightName(i), new long[] {d, m + r}, () -> {
                 float[] down = base.floats(Projection.DOWN.weightName(layer));
-                float[] value = memory.effective(memory.value(layer));
-                float tau = memory.tau(layer);
+                float[] value = memory.effective(rows.value());
+                float tau = rows.tau();
                 float[] wider = new float[d * (m + r)];
                 for (int row = 0; row < d; row++) {
                     System.arraycopy(down, row * m, wider, row * (m + r), m);

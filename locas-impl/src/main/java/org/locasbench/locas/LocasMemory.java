@@ -7,45 +7,32 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 
 /**
- * A Locas-GLU memory attached to every MLP of a frozen Qwen3: per layer trainable G, K, V [r, d] and a fixed tau, added
- * to the frozen MLP output through the {@code mlpOutput} hook (see {@link LocasEquations}).
+ * A Locas-GLU memory attached to every MLP of a frozen Qwen3: per layer trainable G, K, V [r, d] and a fixed tau
+ * ({@link MemoryLayer}), added to the frozen MLP output through the {@code mlpOutput} hook (see
+ * {@link LocasEquations}).
  */
 public final class LocasMemory implements TrainableAdapter {
     private final NDManager manager;
-    private final NDArray[] gate;
-    private final NDArray[] key;
-    private final NDArray[] value;
-    private final float[] tau;
+    private final List<MemoryLayer> layers;
     private final MemoryInfo info;
 
-    /** Takes ownership of the arrays (moved into the memory's own manager) and marks them trainable. */
-    public LocasMemory(NDManager parent, List<NDArray> gates, List<NDArray> keys, List<NDArray> values, float[] tau,
-            MemoryInfo info) {
-        int layers = tau.length;
-        if (gates.size() != layers || keys.size() != layers || values.size() != layers) {
-            throw new IllegalArgumentException("one gate, key, value and tau per layer expected");
-        }
+    /** Takes ownership of the layers' arrays (moved into the memory's own manager) and marks them trainable. */
+    public LocasMemory(NDManager parent, List<MemoryLayer> layers, MemoryInfo info) {
         this.manager = parent.newSubManager();
-        this.gate = adopt(gates);
-        this.key = adopt(keys);
-        this.value = adopt(values);
-        this.tau = tau.clone();
-        this.info = info;
-    }
-
-    private NDArray[] adopt(List<NDArray> arrays) {
-        NDArray[] out = new NDArray[arrays.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = arrays.get(i);
-            out[i].attach(manager);
-            out[i].setRequiresGradient(true);
+        this.layers = List.copyOf(layers);
+        for (MemoryLayer l : this.layers) {
+            for (NDArray w : List.of(l.gate(), l.key(), l.value())) {
+                w.attach(manager);
+                w.setRequiresGradient(true);
+            }
         }
-        return out;
+        this.info = info;
     }
 
     /** This forward's G~, K~, V~ of all layers [L, r, d], clipped and in the compute dtype; see beginForward. */
@@ -55,14 +42,14 @@ public final class LocasMemory implements TrainableAdapter {
 
     @Override
     public void beginForward(NDManager scope, DataType computeType) {
-        prepared = new Prepared(scope, effectiveStack(gate, scope, computeType),
-                effectiveStack(key, scope, computeType),
-                effectiveStack(value, scope, computeType));
+        prepared = new Prepared(scope, effectiveStack(MemoryLayer::gate, scope, computeType),
+                effectiveStack(MemoryLayer::key, scope, computeType),
+                effectiveStack(MemoryLayer::value, scope, computeType));
     }
 
     /** All layers' rows stacked [L, r, d] (one differentiable op), clipped as the forward uses them, cast. */
-    private NDArray effectiveStack(NDArray[] perLayer, NDManager scope, DataType computeType) {
-        NDArray stacked = NDArrays.stack(new NDList(perLayer));
+    private NDArray effectiveStack(Function<MemoryLayer, NDArray> part, NDManager scope, DataType computeType) {
+        NDArray stacked = NDArrays.stack(new NDList(layers.stream().map(part).toList()));
         stacked.attach(scope);
         NDArray used = info.clipping() == Clipping.REPARAMETERIZE ? LocasEquations.clipRows(stacked) : stacked;
         // fp32 masters under fp16 compute: cast in a way the gradient crosses
@@ -79,7 +66,7 @@ public final class LocasMemory implements TrainableAdapter {
         NDArray g = layerOf(p.gate(), layer, a);
         NDArray k = layerOf(p.key(), layer, a);
         NDArray v = layerOf(p.value(), layer, a);
-        return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, tau[layer]));
+        return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, layers.get(layer).tau()));
     }
 
     private static NDArray layerOf(NDArray stacked, int layer, NDArray like) {
@@ -91,10 +78,10 @@ public final class LocasMemory implements TrainableAdapter {
     @Override
     public List<NDArray> parameters() {
         List<NDArray> all = new ArrayList<>();
-        for (int i = 0; i < tau.length; i++) {
-            all.add(gate[i]);
-            all.add(key[i]);
-            all.add(value[i]);
+        for (MemoryLayer l : layers) {
+            all.add(l.gate());
+            all.add(l.key());
+            all.add(l.value());
         }
         return all;
     }
@@ -114,7 +101,7 @@ public final class LocasMemory implements TrainableAdapter {
     }
 
     public int layers() {
-        return tau.length;
+        return layers.size();
     }
 
     public int width() {
@@ -125,20 +112,8 @@ public final class LocasMemory implements TrainableAdapter {
         return info;
     }
 
-    public NDArray gate(int layer) {
-        return gate[layer];
-    }
-
-    public NDArray key(int layer) {
-        return key[layer];
-    }
-
-    public NDArray value(int layer) {
-        return value[layer];
-    }
-
-    public float tau(int layer) {
-        return tau[layer];
+    public MemoryLayer layer(int layer) {
+        return layers.get(layer);
     }
 
     /** The clipped rows actually used in the forward pass (what {@code to_dense} fuses), as fp32 [r*d] arrays. */

@@ -68,6 +68,10 @@ public final class Memorizer {
         };
     }
 
+    /**
+     * The random strategies draw from a {@code java.util.Random(seed)} of this call alone (layers in order), never from
+     * a generator shared with other threads, so workers memorizing at the same time get what one worker would.
+     */
     public static LocasMemory memorize(Qwen3Model model, long[] ids, int width, InitStrategy init, long seed,
             Clipping clipping) {
         int layers = model.config().numHiddenLayers();
@@ -76,10 +80,7 @@ public final class Memorizer {
         Random random = new Random(seed);
         DataType type = model.precision().masterType();
         NDManager m = model.manager();
-        List<NDArray> gates = new ArrayList<>();
-        List<NDArray> keys = new ArrayList<>();
-        List<NDArray> values = new ArrayList<>();
-        float[] tau = new float[layers];
+        List<MemoryLayer> memory = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             LayerWeights w = model.layer(i);
             float[] g;
@@ -92,14 +93,13 @@ public final class Memorizer {
                 g = unitRows(rows(w.gateProj(), picked), d);
                 k = unitRows(rows(w.upProj(), picked), d);
             }
-            gates.add(m.create(g, new Shape(width, d)).toType(type, false));
-            keys.add(m.create(k, new Shape(width, d)).toType(type, false));
-            values.add(m.zeros(new Shape(width, d), type));
-            tau[i] = LocasEquations.tau(w.downProj(), width);
+            memory.add(new MemoryLayer(m.create(g, new Shape(width, d)).toType(type, false),
+                    m.create(k, new Shape(width, d)).toType(type, false), m.zeros(new Shape(width, d), type),
+                    LocasEquations.tau(w.downProj(), width)));
         }
         MemoryInfo info = new MemoryInfo(model.directory().toString(), ModelFingerprint.of(model.directory()), d,
                 layers, width, init, clipping, seed);
-        return new LocasMemory(m, gates, keys, values, tau, info);
+        return new LocasMemory(m, memory, info);
     }
 
     private static float[] rows(NDArray weight, int[] picked) {

@@ -43,10 +43,11 @@ public final class MemoryFile {
                 .metadata("seed", String.valueOf(info.seed()));
         long[] shape = {info.width(), info.hiddenSize()};
         for (int i = 0; i < memory.layers(); i++) {
-            w.add(name(i, "gate"), fp32(memory.gate(i)), shape, StoredType.F32);
-            w.add(name(i, "key"), fp32(memory.key(i)), shape, StoredType.F32);
-            w.add(name(i, "value"), fp32(memory.value(i)), shape, StoredType.F32);
-            w.add(name(i, "tau"), new float[] {memory.tau(i)}, new long[] {1}, StoredType.F32);
+            MemoryLayer l = memory.layer(i);
+            w.add(name(i, "gate"), fp32(l.gate()), shape, StoredType.F32);
+            w.add(name(i, "key"), fp32(l.key()), shape, StoredType.F32);
+            w.add(name(i, "value"), fp32(l.value()), shape, StoredType.F32);
+            w.add(name(i, "tau"), new float[] {l.tau()}, new long[] {1}, StoredType.F32);
         }
         w.write(file);
     }
@@ -79,10 +80,7 @@ public final class MemoryFile {
                     + model.directory() + " (" + fingerprint + "); same shape, so it is used anyway");
         }
         DataType type = model.precision().masterType();
-        List<NDArray> gates = new ArrayList<>();
-        List<NDArray> keys = new ArrayList<>();
-        List<NDArray> values = new ArrayList<>();
-        float[] tau = new float[layers];
+        List<MemoryLayer> memory = new ArrayList<>();
         Shape shape = new Shape(width, hidden);
         for (int i = 0; i < layers; i++) {
             for (String part : new String[] {"gate", "key", "value"}) {
@@ -92,14 +90,14 @@ public final class MemoryFile {
                             actual) + ", expected [" + width + ", " + hidden + "]");
                 }
             }
-            gates.add(model.manager().create(f.floats(name(i, "gate")), shape).toType(type, false));
-            keys.add(model.manager().create(f.floats(name(i, "key")), shape).toType(type, false));
-            values.add(model.manager().create(f.floats(name(i, "value")), shape).toType(type, false));
-            tau[i] = f.floats(name(i, "tau"))[0];
+            memory.add(new MemoryLayer(model.manager().create(f.floats(name(i, "gate")), shape).toType(type, false),
+                    model.manager().create(f.floats(name(i, "key")), shape).toType(type, false),
+                    model.manager().create(f.floats(name(i, "value")), shape).toType(type, false),
+                    f.floats(name(i, "tau"))[0]));
         }
         MemoryInfo info = new MemoryInfo(meta.get("base_model"), meta.get("base_model_fingerprint"), hidden, layers,
                 width, InitStrategy.parse(meta.get("init")), Clipping.parse(meta.get("clipping")),
                 Long.parseLong(meta.getOrDefault("seed", "0")));
-        return new LocasMemory(model.manager(), gates, keys, values, tau, info);
+        return new LocasMemory(model.manager(), memory, info);
     }
 }

@@ -43,7 +43,7 @@ class LocasMemoryTest {
             long[] ids = new java.util.Random(3).longs(64, 0, 8192).toArray();
             NDArray input = scope.create(ids, new Shape(1, 64));
             try (LocasMemory memory = Memorizer.memorize(model, ids, 32, init, 11, Clipping.REPARAMETERIZE)) {
-                assertThat(memory.value(0).sum().getFloat()).isZero();
+                assertThat(memory.layer(0).value().sum().getFloat()).isZero();
                 // float[] equality is Arrays.equals: bit patterns, not tolerances
                 assertThat(model.logits(input, 0, memory, null).toFloatArray())
                         .isEqualTo(model.logits(input).toFloatArray());
@@ -108,11 +108,12 @@ class LocasMemoryTest {
             try (LocasMemory memory = Memorizer.memorize(model, ids, width, InitStrategy.HIGHEST, 0,
                     Clipping.REPARAMETERIZE)) {
                 for (int i = 0; i < memory.layers(); i++) {
-                    assertThat(memory.gate(i).toFloatArray()).containsExactly(REF.floats("layer" + i + ".highest_gate"),
+                    MemoryLayer layer = memory.layer(i);
+                    assertThat(layer.gate().toFloatArray()).containsExactly(REF.floats("layer" + i + ".highest_gate"),
                             offset(1e-6f));
-                    assertThat(memory.key(i).toFloatArray()).containsExactly(REF.floats("layer" + i + ".highest_key"),
+                    assertThat(layer.key().toFloatArray()).containsExactly(REF.floats("layer" + i + ".highest_key"),
                             offset(1e-6f));
-                    assertThat(memory.tau(i)).isCloseTo(REF.floats("layer" + i + ".tau")[0], offset(1e-7f));
+                    assertThat(layer.tau()).isCloseTo(REF.floats("layer" + i + ".tau")[0], offset(1e-7f));
                 }
             }
         }
@@ -137,9 +138,10 @@ class LocasMemoryTest {
             // ~1e-8; our fp64 path is fp64 throughout
             assertThat(loss).isCloseTo(REF.doubles("ntp_loss")[0], offset(1e-6));
             for (int i = 0; i < memory.layers(); i++) {
-                assertRelativeError(memory.gate(i).getGradient().toDoubleArray(), REF.doubles("layer" + i + ".grad.gate"));
-                assertRelativeError(memory.key(i).getGradient().toDoubleArray(), REF.doubles("layer" + i + ".grad.key"));
-                assertRelativeError(memory.value(i).getGradient().toDoubleArray(),
+                MemoryLayer layer = memory.layer(i);
+                assertRelativeError(layer.gate().getGradient().toDoubleArray(), REF.doubles("layer" + i + ".grad.gate"));
+                assertRelativeError(layer.key().getGradient().toDoubleArray(), REF.doubles("layer" + i + ".grad.key"));
+                assertRelativeError(layer.value().getGradient().toDoubleArray(),
                         REF.doubles("layer" + i + ".grad.value"));
             }
         }
@@ -204,8 +206,9 @@ class LocasMemoryTest {
                 MemoryFile.save(memory, file);
                 try (LocasMemory loaded = MemoryFile.load(file, model)) {
                     for (int i = 0; i < memory.layers(); i++) {
-                        assertThat(loaded.value(i).toFloatArray()).containsExactly(memory.value(i).toFloatArray());
-                        assertThat(loaded.tau(i)).isEqualTo(memory.tau(i));
+                        assertThat(loaded.layer(i).value().toFloatArray())
+                                .containsExactly(memory.layer(i).value().toFloatArray());
+                        assertThat(loaded.layer(i).tau()).isEqualTo(memory.layer(i).tau());
                     }
                     assertThat(loaded.info().width()).isEqualTo(8);
                 }
@@ -227,7 +230,7 @@ class LocasMemoryTest {
             List<float[]> gates = new ArrayList<>();
             for (InitStrategy s : InitStrategy.values()) {
                 try (LocasMemory memory = Memorizer.memorize(model, ids, 8, s, 5, Clipping.REPARAMETERIZE)) {
-                    gates.add(memory.gate(0).toFloatArray());
+                    gates.add(memory.layer(0).gate().toFloatArray());
                 }
             }
             for (int a = 0; a < gates.size(); a++) {
@@ -237,7 +240,8 @@ class LocasMemoryTest {
             }
             try (LocasMemory a = Memorizer.memorize(model, ids, 8, InitStrategy.RANDOM_INDEX, 5, Clipping.REPARAMETERIZE);
                     LocasMemory b = Memorizer.memorize(model, ids, 8, InitStrategy.RANDOM_INDEX, 5, Clipping.REPARAMETERIZE)) {
-                assertThat(a.gate(1).toFloatArray()).as("same seed, same memory").containsExactly(b.gate(1).toFloatArray());
+                assertThat(a.layer(1).gate().toFloatArray()).as("same seed, same memory")
+                        .containsExactly(b.layer(1).gate().toFloatArray());
             }
             assertThatThrownBy(() -> Memorizer.memorize(model, ids, 193, InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE))
                     .hasMessageContaining("memory width must be in 1..192");
@@ -255,7 +259,7 @@ class LocasMemoryTest {
                     assertThat(n).isLessThanOrEqualTo(1.0f + 1e-6f);
                 }
             }
-            assertThat(memory.gate(0).get("0").square().sum().sqrt().getFloat()).isCloseTo(1f, offset(1e-6f));
+            assertThat(memory.layer(0).gate().get("0").square().sum().sqrt().getFloat()).isCloseTo(1f, offset(1e-6f));
         }
     }
 
@@ -267,19 +271,20 @@ class LocasMemoryTest {
     static LocasMemory fixtureMemory(Qwen3Model model, DataType type, Clipping clipping) {
         int layers = model.config().numHiddenLayers();
         int d = model.config().hiddenSize();
-        List<NDArray> g = new ArrayList<>();
-        List<NDArray> k = new ArrayList<>();
-        List<NDArray> v = new ArrayList<>();
-        float[] tau = new float[layers];
+        List<MemoryLayer> memory = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
-            g.add(model.manager().create(REF.doubles("layer" + i + ".memory.gate"), new Shape(8, d)).toType(type, false));
-            k.add(model.manager().create(REF.doubles("layer" + i + ".memory.key"), new Shape(8, d)).toType(type, false));
-            v.add(model.manager().create(REF.doubles("layer" + i + ".memory.value"), new Shape(8, d)).toType(type, false));
-            tau[i] = LocasEquations.tau(model.layer(i).downProj(), 8);
+            memory.add(new MemoryLayer(fixture(model, "layer" + i + ".memory.gate", d, type),
+                    fixture(model, "layer" + i + ".memory.key", d, type),
+                    fixture(model, "layer" + i + ".memory.value", d, type),
+                    LocasEquations.tau(model.layer(i).downProj(), 8)));
         }
-        return new LocasMemory(model.manager(), g, k, v, tau, new MemoryInfo(model.directory().toString(),
+        return new LocasMemory(model.manager(), memory, new MemoryInfo(model.directory().toString(),
                 org.locasbench.model.ModelFingerprint.of(model.directory()), d, layers, 8, InitStrategy.RANDOM,
                 clipping, 7));
+    }
+
+    private static NDArray fixture(Qwen3Model model, String name, int d, DataType type) {
+        return model.manager().create(REF.doubles(name), new Shape(8, d)).toType(type, false);
     }
 
     private static void assertRelativeError(double[] ours, double[] reference) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,7 +15,9 @@ import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.DifferentiableCast;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.model.config.Qwen3Config;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * LoRA on a frozen Qwen3 through the {@code project} hook: for every targeted projection of every layer,
@@ -26,8 +27,11 @@ import org.locasbench.model.config.Qwen3Config;
 public final class LoraAdapter implements TrainableAdapter {
     private final NDManager manager;
     private final LoraConfig config;
-    private final List<Map<Projection, NDArray[]>> layers = new ArrayList<>();
-    private boolean training;
+    private final List<Map<Projection, LoraPair>> layers = new ArrayList<>();
+    /** The step being trained, null when scoring. */
+    private TrainingStep step;
+    /** Dropout draws so far in this step, per (layer, projection). */
+    private int[] draws;
 
     private LoraAdapter(NDManager parent, LoraConfig config) {
         this.manager = parent.newSubManager();
@@ -40,7 +44,7 @@ public final class LoraAdapter implements TrainableAdapter {
         Random random = new Random(config.seed());
         DataType type = model.precision().masterType();
         for (int i = 0; i < model.config().numHiddenLayers(); i++) {
-            Map<Projection, NDArray[]> pair = new EnumMap<>(Projection.class);
+            Map<Projection, LoraPair> pairs = new EnumMap<>(Projection.class);
             for (Projection p : Projection.values()) {
                 if (!config.targets().contains(p)) {
                     continue;
@@ -53,30 +57,27 @@ public final class LoraAdapter implements TrainableAdapter {
                 for (int k = 0; k < a.length; k++) {
                     a[k] = (float) ((random.nextDouble() * 2 - 1) * bound);
                 }
-                pair.put(p, new NDArray[] {
-                    adapter.adopt(model.manager().create(a, new Shape(config.rank(), in)).toType(type, false)),
-                    adapter.adopt(model.manager().zeros(new Shape(out, config.rank()), type))});
+                pairs.put(p, new LoraPair(
+                        adapter.adopt(model.manager().create(a, new Shape(config.rank(), in)).toType(type, false)),
+                        adapter.adopt(model.manager().zeros(new Shape(out, config.rank()), type))));
             }
-            adapter.layers.add(pair);
+            adapter.layers.add(pairs);
         }
         return adapter;
     }
 
-    /** An adapter with given A [r, in] and B [out, r] per (layer, projection), e.g. read from a PEFT file. */
-    static LoraAdapter of(Qwen3Model model, LoraConfig config, List<Map<Projection, float[][]>> weights) {
+    /**
+     * An adapter with given lora_A [r, in] and lora_B [out, r] per (layer, projection), e.g. read from a PEFT file;
+     * takes ownership of the arrays, converted to the model's master dtype.
+     */
+    static LoraAdapter of(Qwen3Model model, LoraConfig config, List<Map<Projection, LoraPair>> weights) {
         LoraAdapter adapter = new LoraAdapter(model.manager(), config);
         DataType type = model.precision().masterType();
-        for (int i = 0; i < weights.size(); i++) {
-            Map<Projection, NDArray[]> pair = new EnumMap<>(Projection.class);
-            for (Map.Entry<Projection, float[][]> e : weights.get(i).entrySet()) {
-                long[] shape = model.layer(i).projection(e.getKey()).getShape().getShape();
-                pair.put(e.getKey(), new NDArray[] {
-                    adapter.adopt(model.manager().create(e.getValue()[0], new Shape(config.rank(), shape[1]))
-                            .toType(type, false)),
-                    adapter.adopt(model.manager().create(e.getValue()[1], new Shape(shape[0], config.rank()))
-                            .toType(type, false))});
-            }
-            adapter.layers.add(pair);
+        for (Map<Projection, LoraPair> layer : weights) {
+            Map<Projection, LoraPair> pairs = new EnumMap<>(Projection.class);
+            layer.forEach((p, w) -> pairs.put(p, new LoraPair(adapter.adopt(w.loraA().toType(type, false)),
+                    adapter.adopt(w.loraB().toType(type, false)))));
+            adapter.layers.add(pairs);
         }
         return adapter;
     }
@@ -90,32 +91,43 @@ public final class LoraAdapter implements TrainableAdapter {
     @Override
     public NDArray project(int layer, Projection projection, NDArray x, NDArray weight) {
         NDArray base = LayerAdapter.linear(x, weight);
-        NDArray[] ab = layers.get(layer).get(projection);
-        if (ab == null) {
+        LoraPair pair = layers.get(layer).get(projection);
+        if (pair == null) {
             return base;
         }
-        NDArray input = training && config.dropout() > 0
-                ? Dropout.dropout(x, (float) config.dropout(), true).singletonOrThrow() : x;
-        NDArray a = Scoped.use(ab[0], x);
-        NDArray b = Scoped.use(ab[1], x);
+        NDArray input = step != null && config.dropout() > 0 ? dropout(layer, projection, x) : x;
+        NDArray a = Scoped.use(pair.loraA(), x);
+        NDArray b = Scoped.use(pair.loraB(), x);
         a = DifferentiableCast.to(a, x.getDataType());
         b = DifferentiableCast.to(b, x.getDataType());
         NDArray delta = LayerAdapter.linear(LayerAdapter.linear(input, a), b);
         return base.add(delta.mul(Scoped.scalar(delta, config.scaling())));
     }
 
+    /** PEFT's lora_dropout on the adapter's input; the mask is keyed by the step and the draw's place in it. */
+    private NDArray dropout(int layer, Projection projection, NDArray x) {
+        int draw = draws[layer * Projection.values().length + projection.ordinal()]++;
+        return TorchOps.dropout(x, config.dropout(), step.key(layer, projection, draw));
+    }
+
     @Override
-    public void training(boolean on) {
-        training = on;
+    public void beginStep(TrainingStep step) {
+        this.step = step;
+        this.draws = new int[layers.size() * Projection.values().length];
+    }
+
+    @Override
+    public void endTraining() {
+        step = null;
     }
 
     @Override
     public List<NDArray> parameters() {
         List<NDArray> all = new ArrayList<>();
-        for (Map<Projection, NDArray[]> layer : layers) {
-            for (NDArray[] ab : layer.values()) {
-                all.add(ab[0]);
-                all.add(ab[1]);
+        for (Map<Projection, LoraPair> layer : layers) {
+            for (LoraPair pair : layer.values()) {
+                all.add(pair.loraA());
+                all.add(pair.loraB());
             }
         }
         return all;
@@ -129,8 +141,8 @@ public final class LoraAdapter implements TrainableAdapter {
         return layers.size();
     }
 
-    /** A [r, in] and B [out, r] of one targeted projection, or null. */
-    public NDArray[] pair(int layer, Projection projection) {
+    /** lora_A [r, in] and lora_B [out, r] of one targeted projection, or null. */
+    public LoraPair pair(int layer, Projection projection) {
         return layers.get(layer).get(projection);
     }
 

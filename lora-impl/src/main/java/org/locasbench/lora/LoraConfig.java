@@ -34,9 +34,4 @@ public record LoraConfig(int rank, double alpha, double dropout, Set<Projection>
     public static LoraConfig tempLora(int rank, long seed) {
         return new LoraConfig(rank, rank, 0.05, EnumSet.allOf(Projection.class), seed);
     }
-
-    /** PEFT's defaults for Qwen-style models: r = 8, alpha = 8, no dropout, q_proj and v_proj. */
-    public static LoraConfig peftDefaults(long seed) {
-        return new LoraConfig(8, 8, 0.0, EnumSet.of(Projection.Q, Projection.V), seed);
-    }
 }

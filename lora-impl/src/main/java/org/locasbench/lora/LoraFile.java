@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.locasbench.model.AtomicFiles;
 import org.locasbench.model.ModelFormatException;
 import org.locasbench.model.Qwen3Model;
@@ -44,10 +45,10 @@ public final class LoraFile {
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
         for (int i = 0; i < adapter.layers(); i++) {
             for (Projection p : Projection.values()) {
-                NDArray[] ab = adapter.pair(i, p);
-                if (ab != null) {
-                    w.add(key(i, p, "A"), fp32(ab[0]), ab[0].getShape().getShape(), StoredType.F32);
-                    w.add(key(i, p, "B"), fp32(ab[1]), ab[1].getShape().getShape(), StoredType.F32);
+                LoraPair pair = adapter.pair(i, p);
+                if (pair != null) {
+                    w.add(key(i, p, "A"), fp32(pair.loraA()), pair.loraA().getShape().getShape(), StoredType.F32);
+                    w.add(key(i, p, "B"), fp32(pair.loraB()), pair.loraB().getShape().getShape(), StoredType.F32);
                 }
             }
         }
@@ -104,14 +105,22 @@ public final class LoraFile {
         LoraConfig config = new LoraConfig(cfg.path("r").asInt(), cfg.path("lora_alpha").asDouble(),
                 cfg.path("lora_dropout").asDouble(0), targets, 0);
         SafetensorsFile f = SafetensorsFile.open(dir.resolve(WEIGHTS));
-        List<Map<Projection, float[][]>> weights = new ArrayList<>();
-        for (int i = 0; i < model.config().numHiddenLayers(); i++) {
-            Map<Projection, float[][]> layer = new EnumMap<>(Projection.class);
+        int layers = model.config().numHiddenLayers();
+        for (int i = 0; i < layers; i++) { // all shapes first: nothing is created for a file that is refused
             for (Projection p : targets) {
                 long[] w = model.layer(i).projection(p).getShape().getShape();
                 checkShape(f, key(i, p, "A"), config.rank(), w[1]);
                 checkShape(f, key(i, p, "B"), w[0], config.rank());
-                layer.put(p, new float[][] {f.floats(key(i, p, "A")), f.floats(key(i, p, "B"))});
+            }
+        }
+        List<Map<Projection, LoraPair>> weights = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            Map<Projection, LoraPair> layer = new EnumMap<>(Projection.class);
+            for (Projection p : targets) {
+                long[] w = model.layer(i).projection(p).getShape().getShape();
+                layer.put(p, new LoraPair(
+                        model.manager().create(f.floats(key(i, p, "A")), new Shape(config.rank(), w[1])),
+                        model.manager().create(f.floats(key(i, p, "B")), new Shape(w[0], config.rank()))));
             }
             weights.add(layer);
         }

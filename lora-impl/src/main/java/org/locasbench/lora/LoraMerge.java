@@ -31,16 +31,16 @@ public final class LoraMerge {
         DerivedCheckpoint merged = new DerivedCheckpoint(model.directory(), model.config()).options(options);
         for (int i = 0; i < adapter.layers(); i++) {
             for (Projection p : Projection.values()) {
-                NDArray[] ab = adapter.pair(i, p);
-                if (ab == null) {
+                LoraPair pair = adapter.pair(i, p);
+                if (pair == null) {
                     continue;
                 }
                 String name = p.weightName(i);
                 merged.replace(name, base.entry(name).shape(), () -> {
                     float[] w = base.floats(name);
                     try (NDManager scope = model.manager().newSubManager()) {
-                        NDArray b = ab[1].toType(DataType.FLOAT64, true);
-                        NDArray a = ab[0].toType(DataType.FLOAT64, true);
+                        NDArray b = pair.loraB().toType(DataType.FLOAT64, true);
+                        NDArray a = pair.loraA().toType(DataType.FLOAT64, true);
                         b.attach(scope);
                         a.attach(scope);
                         double[] d = b.matMul(a).mul(adapter.config().scaling()).toDoubleArray();

@@ -17,6 +17,7 @@ import org.locasbench.model.Nll;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.model.safetensors.SafetensorsFile;
 import org.locasbench.model.safetensors.StoredType;
 
@@ -35,13 +36,13 @@ class LoraAdapterTest {
         Random r = new Random(seed);
         for (int i = 0; i < adapter.layers(); i++) {
             for (Projection p : Projection.values()) {
-                NDArray[] ab = adapter.pair(i, p);
-                if (ab != null) {
-                    float[] b = new float[(int) ab[1].size()];
+                LoraPair pair = adapter.pair(i, p);
+                if (pair != null) {
+                    float[] b = new float[(int) pair.loraB().size()];
                     for (int k = 0; k < b.length; k++) {
                         b[k] = (float) (r.nextGaussian() * 0.2);
                     }
-                    ab[1].set(b);
+                    pair.loraB().set(b);
                 }
             }
         }
@@ -53,7 +54,7 @@ class LoraAdapterTest {
                 LoraAdapter lora = LoraAdapter.create(model, LoraConfig.tempLora(4, 1))) {
             NDArray input = scope.create(ids(), new Shape(1, 24));
             assertThat(model.logits(input, 0, lora, null).toFloatArray()).isEqualTo(model.logits(input).toFloatArray());
-            float[] a = lora.pair(0, Projection.GATE)[0].toFloatArray();
+            float[] a = lora.pair(0, Projection.GATE).loraA().toFloatArray();
             double bound = 1 / Math.sqrt(64);
             double meanSquare = 0;
             double largest = 0;
@@ -63,7 +64,32 @@ class LoraAdapterTest {
             }
             assertThat(largest).as("Kaiming-uniform(a=sqrt 5) bound 1/sqrt(in)").isLessThanOrEqualTo(bound);
             assertThat(meanSquare).as("variance of U(-b, b) is b^2/3").isCloseTo(bound * bound / 3, offset(0.004));
-            assertThat(lora.pair(1, Projection.DOWN)[1].toFloatArray()).containsOnly(0f);
+            assertThat(lora.pair(1, Projection.DOWN).loraB().toFloatArray()).containsOnly(0f);
+        }
+    }
+
+    /** A step's masks come from its key alone: draws elsewhere from libtorch's generator do not move them. */
+    @Test
+    void dropoutMasksAreKeyedByTheStep() {
+        try (Qwen3Model model = Qwen3Model.load(TINY); NDManager scope = model.manager().newSubManager();
+                LoraAdapter lora = LoraAdapter.create(model, new LoraConfig(4, 4, 0.5, EnumSet.allOf(Projection.class),
+                        1))) {
+            randomizeB(lora, 2);
+            NDArray input = scope.create(ids(), new Shape(1, 24));
+            float[] scored = model.logits(input, 0, lora, null).toFloatArray();
+            lora.beginStep(new TrainingStep(0, 3, 0));
+            float[] first = model.logits(input, 0, lora, null).toFloatArray();
+            float[] secondPass = model.logits(input, 0, lora, null).toFloatArray();
+            scope.randomUniform(0, 1, new Shape(1000));
+            lora.beginStep(new TrainingStep(0, 3, 0));
+            float[] replayed = model.logits(input, 0, lora, null).toFloatArray();
+            lora.beginStep(new TrainingStep(0, 4, 0));
+            float[] otherWindow = model.logits(input, 0, lora, null).toFloatArray();
+            lora.endTraining();
+            assertThat(replayed).isEqualTo(first);
+            assertThat(first).isNotEqualTo(scored).isNotEqualTo(secondPass).isNotEqualTo(otherWindow);
+            assertThat(model.logits(input, 0, lora, null).toFloatArray()).as("no dropout when scoring")
+                    .isEqualTo(scored);
         }
     }
 
@@ -159,8 +185,8 @@ class LoraAdapterTest {
                     assertThat(loaded.config().targets()).containsExactlyInAnyOrder(Projection.Q, Projection.V,
                             Projection.DOWN);
                     assertThat(loaded.config().scaling()).isEqualTo(2.0);
-                    assertThat(loaded.pair(1, Projection.DOWN)[1].toFloatArray())
-                            .isEqualTo(lora.pair(1, Projection.DOWN)[1].toFloatArray());
+                    assertThat(loaded.pair(1, Projection.DOWN).loraB().toFloatArray())
+                            .isEqualTo(lora.pair(1, Projection.DOWN).loraB().toFloatArray());
                 }
             }
             SafetensorsFile f = SafetensorsFile.open(dir.resolve(LoraFile.WEIGHTS));

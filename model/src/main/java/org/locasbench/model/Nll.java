@@ -2,8 +2,7 @@ package org.locasbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import org.locasbench.model.engine.TorchOps;
 
 /** Next-token negative log-likelihood from logits. */
 public final class Nll {
@@ -28,7 +27,6 @@ public final class Nll {
      * differentiable), fp32 and fp64 stay as they are.
      */
     public static NDArray logSoftmax(NDArray logits) {
-        return logits.getDataType() == DataType.FLOAT16
-                ? JniUtils.logSoftmax((PtNDArray) logits, -1, DataType.FLOAT32) : logits.logSoftmax(-1);
+        return logits.getDataType() == DataType.FLOAT16 ? TorchOps.logSoftmaxFp32(logits, -1) : logits.logSoftmax(-1);
     }
 }

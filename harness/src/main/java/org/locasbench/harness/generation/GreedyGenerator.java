@@ -40,27 +40,4 @@ public final class GreedyGenerator {
         }
         return out.stream().mapToLong(Long::longValue).toArray();
     }
-
-    /** The same decoding without a cache (full forward per token): the reference the cached path is tested against. */
-    public static long[] generateWithoutCache(Qwen3Model model, LayerAdapter adapter, long[] prompt, int maxNewTokens,
-            Set<Long> stopIds) {
-        List<Long> seq = new ArrayList<>();
-        for (long id : prompt) {
-            seq.add(id);
-        }
-        List<Long> out = new ArrayList<>();
-        for (int step = 0; step < maxNewTokens; step++) {
-            try (NDManager scope = model.manager().newSubManager()) {
-                long[] ids = seq.stream().mapToLong(Long::longValue).toArray();
-                NDArray logits = model.logits(scope.create(ids, new Shape(1, ids.length)), 0, adapter, null);
-                long next = logits.get("0, -1, :").argMax().getLong();
-                out.add(next);
-                seq.add(next);
-                if (stopIds.contains(next)) {
-                    break;
-                }
-            }
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
 }

@@ -2,11 +2,10 @@ package org.locasbench.harness.ttt;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * AdamW with PyTorch's semantics (decoupled weight decay, bias-corrected moments):
@@ -19,7 +18,7 @@ import java.util.Map;
 public final class AdamW implements AutoCloseable {
     private final TrainingConfig config;
     private final NDManager state;
-    private final Map<NDArray, NDArray[]> moments = new IdentityHashMap<>();
+    private final Map<NDArray, AdamMoments> moments = new IdentityHashMap<>();
     private int step;
 
     public AdamW(NDManager parent, TrainingConfig config) {
@@ -43,14 +42,13 @@ public final class AdamW implements AutoCloseable {
         float epsilon = (float) (config.epsilon() * rootCorrection2);
         try (NDManager scope = state.newSubManager()) {
             for (NDArray p : parameters) {
-                NDArray[] mv = moments(p);
+                AdamMoments m = moments(p);
                 // every getGradient() is a new handle in p's manager: take it once and let the scope free it
                 NDArray g = p.getGradient();
                 g.attach(scope);
-                JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) g, (PtNDArray) mv[0], (PtNDArray) mv[1], lr, stepSize,
-                        (float) config.weightDecay(), 1f, -1f, (float) config.beta1(), (float) config.beta2(), epsilon,
-                        true);
-                JniUtils.zeroGrad((PtNDArray) p);
+                TorchOps.adamWUpdate(p, g, m.first(), m.second(), lr, stepSize, (float) config.weightDecay(),
+                        (float) config.beta1(), (float) config.beta2(), epsilon);
+                TorchOps.zeroGrad(p);
             }
         }
     }
@@ -59,10 +57,10 @@ public final class AdamW implements AutoCloseable {
         return step;
     }
 
-    /** The moment buffers (m, v) of one parameter, created (zero) if it was never updated; for checkpointing. */
-    public NDArray[] moments(NDArray parameter) {
-        return moments.computeIfAbsent(parameter, k -> new NDArray[] {state.zeros(k.getShape(), k.getDataType()),
-                state.zeros(k.getShape(), k.getDataType())});
+    /** The moments of one parameter, created (zero) if it was never updated; for checkpointing. */
+    public AdamMoments moments(NDArray parameter) {
+        return moments.computeIfAbsent(parameter, k -> new AdamMoments(state.zeros(k.getShape(), k.getDataType()),
+                state.zeros(k.getShape(), k.getDataType())));
     }
 
     /** Restores the step count of a checkpoint (bias corrections depend on it). */

@@ -14,6 +14,7 @@ import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
 
 /**
  * Trains an adapter (Locas memory or LoRA) on one window: {@code stepsPerWindow} AdamW steps on the configured loss,
@@ -52,34 +53,36 @@ public final class TestTimeTrainer implements AutoCloseable {
 
     /**
      * Runs the window's optimiser steps; returns the loss of the last step (before its update), or NaN when the window
-     * was skipped. The random stream (dropout) is reseeded from (seed, window), so a resumed run replays exactly.
+     * was skipped. Random draws (dropout) are keyed by (seed, window, step) through {@link TrainingStep}, not drawn
+     * from a shared stream, so a resumed run replays exactly and workers training at the same time do not disturb
+     * each other.
      */
     public double train(long[] ids, Window window) {
         double loss = Double.NaN;
-        adapter.training(true);
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + window.index()));
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
-            try (NDManager scope = model.manager().newSubManager(); GradientScope gc = GradientScope.recording()) {
-                NDArray objective = loss(scope, ids, window);
-                loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                if (!Double.isFinite(loss)) {
-                    if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
-                        System.err.println("warning: training loss " + loss + " at window " + window.index()
-                                + " (last finite " + lastFiniteLoss + "): update skipped");
-                        return Double.NaN;
+                adapter.beginStep(new TrainingStep(seed, window.index(), s));
+                try (NDManager scope = model.manager().newSubManager();
+                        GradientScope gc = GradientScope.recording()) {
+                    NDArray objective = loss(scope, ids, window);
+                    loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                    if (!Double.isFinite(loss)) {
+                        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
+                            System.err.println("warning: training loss " + loss + " at window " + window.index()
+                                    + " (last finite " + lastFiniteLoss + "): update skipped");
+                            return Double.NaN;
+                        }
+                        throw new NonFiniteLossException(window.index(), loss, lastFiniteLoss);
                     }
-                    throw new NonFiniteLossException(window.index(), loss, lastFiniteLoss);
+                    gc.backward(objective);
                 }
-                gc.backward(objective);
-            }
-            optimizer.step(adapter.parameters());
-            adapter.afterOptimizerStep();
-            requireFiniteParameters(window, loss);
-            lastFiniteLoss = loss;
+                optimizer.step(adapter.parameters());
+                adapter.afterOptimizerStep();
+                requireFiniteParameters(window, loss);
+                lastFiniteLoss = loss;
             }
         } finally {
-            adapter.training(false);
+            adapter.endTraining();
         }
         return loss;
     }

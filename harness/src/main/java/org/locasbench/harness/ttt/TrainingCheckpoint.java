@@ -24,7 +24,7 @@ import org.locasbench.model.safetensors.SafetensorsWriter;
  * ({@code state-<gen>.safetensors}, exact fp32/fp64) and {@code progress.json} (windows done, their metrics, optimiser
  * steps, the generation it belongs to, a fingerprint of the run). The state file of a generation is written before the
  * progress file that names it, each atomically, and older generations are deleted after; a crash at any moment
- * leaves a consistent pair. The random stream needs no saving: dropout is reseeded from (seed, window).
+ * leaves a consistent pair. The random stream needs no saving: dropout masks are keyed by (seed, window, step).
  */
 public final class TrainingCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,10 +104,10 @@ public final class TrainingCheckpoint {
         List<NDArray> params = adapter.parameters();
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
-            NDArray[] mv = optimizer.moments(p);
+            AdamMoments m = optimizer.moments(p);
             action.accept("param." + i, p);
-            action.accept("adam.m." + i, mv[0]);
-            action.accept("adam.v." + i, mv[1]);
+            action.accept("adam.m." + i, m.first());
+            action.accept("adam.v." + i, m.second());
         }
     }
 

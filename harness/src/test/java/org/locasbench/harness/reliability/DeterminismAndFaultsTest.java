@@ -27,6 +27,7 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
 
 class DeterminismAndFaultsTest {
     static ExperimentConfig config;
@@ -101,11 +102,14 @@ class DeterminismAndFaultsTest {
         }
 
         @Override
-        public void training(boolean on) {
-            if (on) {
-                trainingCalls++;
-            }
-            training = on;
+        public void beginStep(TrainingStep step) {
+            trainingCalls++;
+            training = true;
+        }
+
+        @Override
+        public void endTraining() {
+            training = false;
         }
 
         @Override

@@ -22,6 +22,7 @@ import org.locasbench.locas.InitStrategy;
 import org.locasbench.locas.LocasEquations;
 import org.locasbench.locas.LocasMemory;
 import org.locasbench.locas.MemoryInfo;
+import org.locasbench.locas.MemoryLayer;
 import org.locasbench.lora.LoraAdapter;
 import org.locasbench.lora.LoraConfig;
 import org.locasbench.model.Precision;
@@ -121,19 +122,14 @@ class Fp16TrainingTest {
         int d = model.config().hiddenSize();
         int layers = model.config().numHiddenLayers();
         Random random = new Random(11);
-        List<NDArray> g = new ArrayList<>();
-        List<NDArray> k = new ArrayList<>();
-        List<NDArray> v = new ArrayList<>();
-        float[] tau = new float[layers];
+        List<MemoryLayer> memory = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
-            g.add(gaussian(model, random, width, d));
-            k.add(gaussian(model, random, width, d));
-            v.add(gaussian(model, random, width, d));
-            tau[i] = LocasEquations.tau(model.layer(i).downProj(), width);
+            memory.add(new MemoryLayer(gaussian(model, random, width, d), gaussian(model, random, width, d),
+                    gaussian(model, random, width, d), LocasEquations.tau(model.layer(i).downProj(), width)));
         }
         MemoryInfo info = new MemoryInfo(model.directory().toString(), "test", d, layers, width, InitStrategy.RANDOM,
                 Clipping.REPARAMETERIZE, 11);
-        return new LocasMemory(model.manager(), g, k, v, tau, info);
+        return new LocasMemory(model.manager(), memory, info);
     }
 
     private static NDArray gaussian(Qwen3Model model, Random random, int rows, int cols) {

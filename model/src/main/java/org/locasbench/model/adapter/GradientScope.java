@@ -1,8 +1,7 @@
 package org.locasbench.model.adapter;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * Turns autograd recording on ({@link #recording}) or off ({@link #paused}) for the current thread until closed. DJL's
@@ -14,8 +13,8 @@ public final class GradientScope implements AutoCloseable {
     private final boolean previous;
 
     private GradientScope(boolean enabled) {
-        previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(enabled);
+        previous = TorchOps.isGradMode();
+        TorchOps.setGradMode(enabled);
     }
 
     public static GradientScope recording() {
@@ -28,12 +27,11 @@ public final class GradientScope implements AutoCloseable {
 
     /** d loss / d every leaf that requires gradient; gradients accumulate into the leaves. */
     public void backward(NDArray loss) {
-        NDArray seed = loss.onesLike();
-        JniUtils.backward((PtNDArray) loss, (PtNDArray) seed, false, false);
+        TorchOps.backward(loss, loss.onesLike());
     }
 
     @Override
     public void close() {
-        JniUtils.setGradMode(previous);
+        TorchOps.setGradMode(previous);
     }
 }

@@ -11,8 +11,14 @@ public interface TrainableAdapter extends LayerAdapter, AutoCloseable {
     /** The arrays the optimizer updates (each with gradient attached); the frozen backbone is never among them. */
     List<NDArray> parameters();
 
-    /** Switches training-only behaviour (dropout) on or off; scoring always runs with it off. */
-    default void training(boolean on) {}
+    /**
+     * Switches training-only behaviour (dropout) on for the forward passes of one optimiser step, whose random draws
+     * {@code step} keys; scoring always runs with it off.
+     */
+    default void beginStep(TrainingStep step) {}
+
+    /** Switches training-only behaviour off again. */
+    default void endTraining() {}
 
     /** Called after every optimizer step (e.g. a post-step projection onto the constraint set). */
     default void afterOptimizerStep() {}

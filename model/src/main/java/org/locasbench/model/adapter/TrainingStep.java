@@ -1,0 +1,29 @@
+package org.locasbench.model.adapter;
+
+/**
+ * One optimiser step of a test-time-training run, which keys the step's random draws (LoRA dropout masks): a draw's
+ * key is a hash of (seed, window, step) and its own place in the step (layer, projection, how often that projection
+ * drew before in the step), so it depends on nothing else: not on other draws, threads or workers, and a resumed
+ * run replays it.
+ *
+ * @param step the step within the window, from 0
+ */
+public record TrainingStep(long seed, int window, int step) {
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+    /** The key of one draw of this step. */
+    public long key(int layer, Projection projection, int draw) {
+        long h = mix(seed);
+        for (long c : new long[] {window, step, layer, projection.ordinal(), draw}) {
+            h = mix(h + GOLDEN_GAMMA + c);
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser: a bijection on 64-bit values in which every input bit reaches every output bit. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
