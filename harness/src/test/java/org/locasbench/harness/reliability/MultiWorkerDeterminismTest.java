@@ -2,16 +2,19 @@ package org.locasbench.harness.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.locasbench.harness.experiment.ConfigLoader;
-import org.locasbench.harness.experiment.Experiments;
+import org.locasbench.harness.config.ConfigLoader;
+import org.locasbench.harness.config.ConfigLoader.Setting;
+import org.locasbench.harness.experiment.ExperimentKind;
+import org.locasbench.harness.experiment.ExperimentRunner;
 import org.locasbench.harness.experiment.Shard;
+import org.locasbench.results.Metrics;
+import org.locasbench.results.Result;
 import org.locasbench.model.TestData;
 
 /**
@@ -37,17 +40,14 @@ class MultiWorkerDeterminismTest {
 
     /** The per-window NLL series of every book x method of a PG-19 run on {@code devices}, keyed "book method". */
     private static Map<String, double[]> windowNlls(String devices) throws Exception {
-        var config = ConfigLoader.load("pg19", null, List.of("books=10146,10321", "methods=locas,lora",
-                "loraDropout=0.1", "maxTokens=640", "window=128", "context=128", "devices=" + devices),
-                new Properties());
+        List<Setting> settings = List.of("pg19.books=10146,10321", "run.methods=locas,lora", "lora.dropout=0.1",
+                "pg19.maxTokens=640", "window.size=128", "window.context=128", "run.devices=" + devices).stream()
+                .map(kv -> Setting.parse(kv, "test")).toList();
+        var layers = ConfigLoader.load("pg19", ExperimentKind.PG19.sections(), null, settings, new Properties());
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (JsonNode r : Experiments.run(config, Shard.ALL).results()) {
-            JsonNode nll = r.get("series").get("window_nll");
-            double[] series = new double[nll.size()];
-            for (int i = 0; i < series.length; i++) {
-                series[i] = nll.get(i).asDouble();
-            }
-            out.put(r.get("unit").asText() + " " + r.get("parameters").get("label").asText(), series);
+        for (Result r : ExperimentRunner.run(ExperimentKind.PG19, layers, Shard.ALL).results()) {
+            double[] series = r.series(Metrics.Series.WINDOW_NLL).stream().mapToDouble(Double::doubleValue).toArray();
+            out.put(r.unit() + " " + r.method().label(), series);
         }
         return out;
     }
