@@ -82,6 +82,7 @@ public final class BarPlot {
         }
         JFreeChart chart = ChartFactory.createBarChart(title, categoryLabel, valueLabel, data,
                 PlotOrientation.VERTICAL, true, false, false);
+        chart.getTitle().setFont(CurvePlot.titleFont());
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -3,7 +3,6 @@ package org.locasbench.results.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Paint;
 import java.awt.font.FontRenderContext;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -34,6 +32,7 @@ public final class CurvePlot {
     private final String yLabel;
     private final Map<String, double[][]> series = new LinkedHashMap<>();
     private final Map<String, double[][]> marks = new LinkedHashMap<>();
+    private final Map<String, Integer> colours = new LinkedHashMap<>();
     private final List<Double> horizontalLines = new ArrayList<>();
     private boolean logX;
 
@@ -44,7 +43,13 @@ public final class CurvePlot {
     }
 
     public CurvePlot add(String name, double[] x, double[] y) {
+        return add(name, x, y, series.containsKey(name) ? colours.get(name) : series.size());
+    }
+
+    /** A line in colour {@link #paint}({@code colour}), so that related charts agree on each method's colour. */
+    public CurvePlot add(String name, double[] x, double[] y, int colour) {
         series.put(name, new double[][] {x, y});
+        colours.put(name, colour);
         return this;
     }
 
@@ -109,10 +114,24 @@ public final class CurvePlot {
 
     private static Boolean fontsUsable;
 
-    /** JFreeChart's default colour of series {@code i} (so charts that mark or relate series agree on colours). */
-    public static Paint paint(int i) {
-        Paint[] seq = DefaultDrawingSupplier.DEFAULT_PAINT_SEQUENCE;
-        return seq[i % seq.length];
+    /**
+     * Chart titles: bold 15 (JFreeChart's 18 wraps the longer titles at the page's widths). Made on use, after
+     * {@link #canDraw}, never at class loading (a host without font libraries would fail there).
+     */
+    public static Font titleFont() {
+        return new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    }
+
+    /**
+     * Line and bar colours, in order: Tableau's ten (matplotlib's default cycle) with red moved last, since red marks
+     * regressions on the trend charts. RGB values, so that loading this class touches no AWT.
+     */
+    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
+        0xbcbd22, 0x17becf, 0xd62728};
+
+    /** The colour of series {@code i} (so that charts which mark or relate series agree on colours). */
+    public static Color paint(int i) {
+        return new Color(PALETTE[i % PALETTE.length]);
     }
 
     private SVGGraphics2D draw(int width, int height) {
@@ -126,6 +145,7 @@ public final class CurvePlot {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true,
                 false, false);
+        chart.getTitle().setFont(titleFont());
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -144,11 +164,11 @@ public final class CurvePlot {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < series.size(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
-            renderer.setSeriesPaint(i, paint(i));
+            renderer.setSeriesPaint(i, paint(colours.get(names.get(i))));
         }
         int i = series.size();
         for (String line : marks.keySet()) {
-            renderer.setSeriesPaint(i, paint(names.indexOf(line)));
+            renderer.setSeriesPaint(i, paint(colours.get(line)));
             renderer.setSeriesLinesVisible(i, false);
             renderer.setSeriesShapesVisible(i, true);
             renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-4, -4, 8, 8));

@@ -168,12 +168,13 @@ public final class ResultPlots {
         Map<Double, Double> baseMarks = asMap(pplMarks(base));
         CurvePlot plot = new CurvePlot(title, TOKENS_STREAMED, CUMULATIVE_PPL + " − " + base.method().label())
                 .horizontalLine(0);
-        for (Result r : results) {
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
             if (r == base) {
                 continue;
             }
             double[][] d = difference(cumulativePpl(r), baseCurve);
-            plot.add(r.method().label(), d[0], d[1]);
+            plot.add(r.method().label(), d[0], d[1], i); // the colour it has in cumulativePplCurves
             double[][] m = difference(pplMarks(r), baseMarks);
             if (m[0].length > 0) {
                 plot.marks(r.method().label(), m[0], m[1]);
@@ -231,7 +232,7 @@ public final class ResultPlots {
 
     /** MMLU: accuracy per subject group ({@link #groupAccuracy}), one bar per variant in each group. */
     public static BarPlot groupAccuracyBars(String title, List<Result> results) {
-        BarPlot plot = new BarPlot(title, "MMLU subject group", "accuracy (question-weighted)");
+        BarPlot plot = new BarPlot(title, "MMLU subject group", "accuracy (question-weighted)").valueFormat(".000");
         for (Result r : results) {
             groupAccuracy(r).forEach((g, a) -> plot.add(variant(r), MmluCategories.label(g), a));
         }
@@ -294,7 +295,7 @@ public final class ResultPlots {
 
     /** LoCoMo: {@link #categoryF1} as grouped bars, one group per category, one bar per method. */
     public static BarPlot categoryF1Bars(String title, List<Result> results) {
-        BarPlot plot = new BarPlot(title, "LoCoMo question category", "F1 (question-weighted)");
+        BarPlot plot = new BarPlot(title, "LoCoMo question category", "F1 (question-weighted)").valueFormat(".000");
         categoryF1(results).forEach((label, row) -> row.forEach((c, v) -> plot.add(label, c.replace('_', '-'), v)));
         return plot;
     }

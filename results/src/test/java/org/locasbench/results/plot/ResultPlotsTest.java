@@ -105,7 +105,7 @@ class ResultPlotsTest {
         assertThat(forgetting.value("macro accuracy − base", "locas-sidecar")).isEqualTo(0.25 - 0.6);
         assertThat(ResultPlots.forgettingBars("f", List.of(sidecar))).isNull();
         if (CurvePlot.canDraw()) {
-            assertThat(bars.toSvgElement(600, 300)).startsWith("<svg").contains("MMLU subject group", "other");
+            assertThat(bars.toSvgElement(600, 300)).startsWith("<svg").contains("MMLU subject group", "other", ">.875<");
             assertThat(forgetting.toSvgElement(600, 300)).contains("−0.350");
         }
     }
