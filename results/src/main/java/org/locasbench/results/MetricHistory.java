@@ -253,6 +253,9 @@ public final class MetricHistory {
      * go to a temporary sibling that is renamed over it, under a lock on {@code FILE.lock}.
      */
     public static List<HistoryRecord> append(Path file, List<HistoryRecord> records) throws IOException {
+        if (records.isEmpty()) { // nothing ran: leave the cache folder alone
+            return new ArrayList<>();
+        }
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);

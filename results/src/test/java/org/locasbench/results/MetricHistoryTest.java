@@ -66,6 +66,8 @@ class MetricHistoryTest {
     void appendKeepsOldLinesSkipsRunsAlreadyThereAndReadsBack() throws Exception {
         Path file = tmp.resolve("cache/locas-bench/metric-history.jsonl");
         assertThat(MetricHistory.read(file)).as("a missing file is an empty history").isEmpty();
+        assertThat(MetricHistory.append(file, List.of())).isEmpty();
+        assertThat(tmp.resolve("cache")).as("no results: the cache folder is left alone").doesNotExist();
         List<HistoryRecord> first = MetricHistory.recordsOf(SampleResults.all(), "h");
         assertThat(MetricHistory.append(file, first)).hasSize(4);
         String before = Files.readString(file);
