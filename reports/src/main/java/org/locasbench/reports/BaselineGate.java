@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -48,28 +47,14 @@ public final class BaselineGate {
 
     public static List<Row> compare(Path baselinesDir, ResultSet results) throws IOException {
         List<Row> rows = new ArrayList<>();
-        if (!Files.isDirectory(baselinesDir)) {
-            return rows;
-        }
-        try (var files = Files.list(baselinesDir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                JsonNode base = JSON.readTree(f.toFile());
-                String experiment = base.get("experiment").asText();
-                for (Iterator<Map.Entry<String, JsonNode>> it = base.get("results").fields(); it.hasNext(); ) {
-                    var entry = it.next();
-                    Result current = results.of(experiment).stream().filter(r -> r.name().equals(entry.getKey()))
-                            .findFirst().orElse(null);
-                    for (Iterator<Map.Entry<String, JsonNode>> m = entry.getValue().fields(); m.hasNext(); ) {
-                        var metric = m.next();
-                        JsonNode spec = metric.getValue();
-                        double baseline = spec.get("value").asDouble();
-                        double value = current == null ? Double.NaN
-                                : current.value(metric.getKey()).orElse(Double.NaN);
-                        rows.add(judge(experiment, entry.getKey(), metric.getKey(), baseline, value,
-                                spec.get("tolerance").asDouble(), spec.path("relative").asBoolean(true),
-                                spec.get("better").asText()));
-                    }
-                }
+        for (var entry : Baselines.load(baselinesDir).byResult().entrySet()) {
+            for (var metric : entry.getValue().entrySet()) {
+                Baselines.Spec spec = metric.getValue();
+                Result current = results.of(spec.experiment()).stream().filter(r -> r.name().equals(entry.getKey()))
+                        .findFirst().orElse(null);
+                double value = current == null ? Double.NaN : current.value(metric.getKey()).orElse(Double.NaN);
+                rows.add(judge(spec.experiment(), entry.getKey(), metric.getKey(), spec.value(), value,
+                        spec.tolerance(), spec.relative(), spec.better()));
             }
         }
         return rows;
@@ -77,13 +62,18 @@ public final class BaselineGate {
 
     static Row judge(String experiment, String result, String metric, double baseline, double current,
             double tolerance, boolean relative, String better) {
+        return new Row(experiment, result, metric, baseline, current, tolerance, relative, better,
+                status(baseline, current, tolerance, relative, better));
+    }
+
+    /** MISSING for NaN; REGRESSED / IMPROVED beyond the tolerance the wrong / right way; OK within it. */
+    static Status status(double baseline, double current, double tolerance, boolean relative, String better) {
         if (Double.isNaN(current)) {
-            return new Row(experiment, result, metric, baseline, current, tolerance, relative, better, Status.MISSING);
+            return Status.MISSING;
         }
         double allowed = relative ? Math.abs(baseline) * tolerance : tolerance;
         double worse = better.equals("lower") ? current - baseline : baseline - current;
-        Status s = worse > allowed ? Status.REGRESSED : worse < -allowed ? Status.IMPROVED : Status.OK;
-        return new Row(experiment, result, metric, baseline, current, tolerance, relative, better, s);
+        return worse > allowed ? Status.REGRESSED : worse < -allowed ? Status.IMPROVED : Status.OK;
     }
 
     public static boolean failed(List<Row> rows) {

@@ -8,13 +8,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.locasbench.results.Environment;
+import org.locasbench.results.HistoryRecord;
+import org.locasbench.results.MetricHistory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code mvn verify} does after the suites: the Allure HTML report (history carried over), the comparison page,
- * and the regression gate against {@code reports/baselines} (or, with {@code --accept}, new baselines).
+ * What {@code mvn verify} does after the suites: the Allure HTML report (history carried over), the run's headline
+ * metrics appended to the metric history ({@link MetricHistory}), the comparison page (with the trends across
+ * commits), and the regression gate against {@code reports/baselines} (or, with {@code --accept}, new baselines).
  */
 @Command(name = "report", mixinStandardHelpOptions = true)
 public final class ReportPipeline implements Callable<Integer> {
@@ -41,6 +44,14 @@ public final class ReportPipeline implements Callable<Integer> {
 
     @Option(names = "--skip-allure", arity = "1", defaultValue = "false")
     boolean skipAllure;
+
+    @Option(names = "--metric-history", description = "JSON-lines file the headline metrics of every run are "
+            + "appended to (default: -Dmetrics.history.file, else ~/.cache/locas-bench/metric-history.jsonl).")
+    Path metricHistory;
+
+    @Option(names = "--trend-commits", defaultValue = "10", description = "Commits listed in the table beside each "
+            + "trend chart (default: ${DEFAULT-VALUE}).")
+    int trendCommits;
 
     public static void main(String[] args) {
         int code = new CommandLine(new ReportPipeline()).execute(args);
@@ -71,11 +82,16 @@ public final class ReportPipeline implements Callable<Integer> {
             }
         }
         List<BaselineGate.Row> rows = BaselineGate.compare(baselines, set);
+        Trends trends = history(set);
         Path page = out.resolve("comparison/index.html");
         Files.createDirectories(page.getParent());
-        Files.writeString(page, ComparisonPage.render(set, rows, commit,
+        Files.writeString(page, ComparisonPage.render(set, rows, trends, commit,
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)), StandardCharsets.UTF_8);
         System.out.println("comparison page: " + page);
+        if (trends.error() != null) {
+            System.err.println("error: " + trends.error());
+            return 1;
+        }
         if (!rows.isEmpty()) {
             System.out.println("\nmetrics against reports/baselines:\n" + BaselineGate.table(rows));
         }
@@ -86,5 +102,25 @@ public final class ReportPipeline implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Appends this run's records to the metric history and reads it back for the trends. A corrupt history is not
+     * touched: the page says so and the pipeline fails (after the page and the gate), naming the file and line.
+     */
+    private Trends history(ResultSet set) throws java.io.IOException {
+        Path file = metricHistory != null ? metricHistory : MetricHistory.defaultFile();
+        Baselines accepted = Baselines.load(baselines);
+        List<org.locasbench.results.Result> all = set.byExperiment().values().stream().flatMap(List::stream).toList();
+        try {
+            List<HistoryRecord> added = MetricHistory.append(file, MetricHistory.recordsOf(all,
+                    MetricHistory.localHost()));
+            List<HistoryRecord> records = MetricHistory.read(file);
+            System.out.println("metric history: " + file + " (" + added.size() + " records appended, "
+                    + records.size() + " in all)");
+            return new Trends(records, accepted, trendCommits, file.toString(), null);
+        } catch (IllegalArgumentException e) {
+            return new Trends(List.of(), accepted, trendCommits, file.toString(), e.getMessage());
+        }
     }
 }

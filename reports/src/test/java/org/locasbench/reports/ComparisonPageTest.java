@@ -29,8 +29,15 @@ class ComparisonPageTest {
         // locomo: every category column, single_hop's F1
         assertThat(html).contains("<th>multi-hop</th><th>temporal</th><th>open-domain</th><th>single-hop</th>"
                 + "<th>adversarial</th>", "<td>0.058</td>");
+        // mmlu: accuracy per subject group as a table too (the fixture's subjects are "other" and "social sciences")
+        assertThat(html).contains("<table class=\"groups\">", "<th>STEM</th><th>humanities</th><th>social sciences</th>"
+                + "<th>other</th>", "<tr><td class=\"l\">base</td><td>–</td><td>–</td><td>0.2000</td><td>0.3250</td>");
         if (CurvePlot.canDraw()) {
-            assertThat(Pattern.compile("<svg").matcher(html).results().count()).isEqualTo(1);
+            // pg19: cumulative PPL, its difference to none, per-window NLL; mmlu: groups, forgetting; locomo: F1 bars
+            assertThat(Pattern.compile("<svg").matcher(html).results().count()).isEqualTo(6);
+            assertThat(html).contains("<figure class=\"cumulative\"><svg", "<figure class=\"difference\"><svg",
+                    "<details class=\"secondary\"><summary>per-window NLL", "<figure class=\"groups\"><svg",
+                    "<figure class=\"forgetting\"><svg", "<figure class=\"categories\"><svg");
         }
     }
 

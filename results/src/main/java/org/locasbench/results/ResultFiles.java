@@ -179,7 +179,7 @@ public final class ResultFiles {
     private static final Pattern MISSING_CREATOR = Pattern.compile("Missing (?:required )?creator property '([^']+)'");
 
     /** Jackson's error as "missing field 'method.width'", "unknown field 'x'", or the field and Jackson's reason. */
-    private static String describe(JsonMappingException e) {
+    static String describe(JsonMappingException e) {
         String path = path(e);
         if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException cause) {
             // our records' own checks, which name the field; an answer's check does not know its index
