@@ -41,13 +41,15 @@ public final class LoraTttCommand implements Callable<Integer> {
             StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training,
                     (m, firstWindow) -> LoraAdapter.create(m, lora), config, lora.seed(), "lora " + lora);
             try (LoraAdapter adapter = (LoraAdapter) run.adapter()) {
+                var json = StreamingRun.describe(model, tokens, training, config, run).put("rank", lora.rank())
+                        .put("alpha", lora.alpha()).put("paper_parameter_estimate",
+                                LoraAdapter.paperApproximation(model.config(), lora.rank()))
+                        .put("adapter", out == null ? null : out.toString());
+                FiniteResults.require(json, "lora-ttt result"); // before the adapter is saved: all or nothing
                 if (out != null) {
                     LoraFile.save(adapter, out, dir.toString());
                 }
-                JsonOutput.emit(StreamingRun.describe(model, tokens, training, config, run).put("rank", lora.rank())
-                        .put("alpha", lora.alpha()).put("paper_parameter_estimate",
-                                LoraAdapter.paperApproximation(model.config(), lora.rank()))
-                        .put("adapter", out == null ? null : out.toString()), training.json);
+                JsonOutput.emit(json, training.json);
             }
         }
         return 0;

@@ -70,6 +70,12 @@ public final class ScoreCommand implements Callable<Integer> {
         float[] nll = WindowScorer.scoreAll(model, LayerAdapter.NONE, ids, windows, w -> bar.step(w.newTokens()));
         double seconds = (System.nanoTime() - start) / 1e9;
         double mean = WindowScorer.mean(nll);
+        ObjectNode json = JsonOutput.object();
+        json.put("model", dir.toString()).put("text", tokens.description()).put("window", window)
+                .put("context", context).put("mean_nll", mean).put("ppl", Math.exp(mean));
+        json.putPOJO("ids", ids);
+        json.putPOJO("nll", nll);
+        FiniteResults.require(json, "score result"); // nothing printed or written unless every number is finite
         stdout.printf("model     %s (%,d parameters, %s, %s)%n", dir, model.parameterCount(),
                 modelOptions.precision, modelOptions.device);
         stdout.printf("text      %s: %,d tokens, %,d scored%n", tokens.description(), ids.length, nll.length);
@@ -84,11 +90,6 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         if (out != null) {
-            ObjectNode json = new ObjectMapper().createObjectNode();
-            json.put("model", dir.toString()).put("text", tokens.description()).put("window", window)
-                    .put("context", context).put("mean_nll", mean).put("ppl", Math.exp(mean));
-            json.putPOJO("ids", ids);
-            json.putPOJO("nll", nll);
             AtomicFiles.write(out, o -> new ObjectMapper().writeValue(o, json));
             stdout.println("wrote " + out);
         }

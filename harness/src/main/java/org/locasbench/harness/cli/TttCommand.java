@@ -39,12 +39,13 @@ public final class TttCommand implements Callable<Integer> {
             StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), training, memoryOptions::memorize, config,
                     memoryOptions.seed, memoryOptions.describe());
             try (LocasMemory memory = (LocasMemory) run.adapter()) {
+                var json = StreamingRun.describe(model, tokens, training, config, run).put("width", memory.width())
+                        .put("init", memory.info().init().id()).put("memory", out == null ? null : out.toString());
+                FiniteResults.require(json, "ttt result"); // before the memory is saved: all or nothing
                 if (out != null) {
                     MemoryFile.save(memory, out);
                 }
-                JsonOutput.emit(StreamingRun.describe(model, tokens, training, config, run)
-                        .put("width", memory.width()).put("init", memory.info().init().id())
-                        .put("memory", out == null ? null : out.toString()), training.json);
+                JsonOutput.emit(json, training.json);
             }
         }
         return 0;

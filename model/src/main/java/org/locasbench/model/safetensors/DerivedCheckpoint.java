@@ -89,7 +89,7 @@ public final class DerivedCheckpoint {
                 StoredType type = storedType != null ? storedType : entry.type();
                 Replacement r = replaced.get(name);
                 if (r != null) {
-                    writer.add(name, type, r.shape(), SafetensorsWriter.floatSource(r.values(), type));
+                    writer.add(name, type, r.shape(), SafetensorsWriter.floatSource(name, r.values(), type));
                 } else {
                     writer.add(name, type, entry.shape(), copy(base, entry, type));
                 }
@@ -130,6 +130,12 @@ public final class DerivedCheckpoint {
                 if (FloatConversion.widenChecked(base.window(entry.name(), off, n), entry.type(), count, dst) >= 0) {
                     throw new ModelFormatException(base.fileOf(entry.name()), "tensor '" + entry.name() + "' holds a "
                             + "non-finite value; the base checkpoint is corrupt");
+                }
+                int bad = FloatConversion.firstUnstorable(chunk, 0, count, type);
+                if (bad >= 0) {
+                    throw new IllegalArgumentException("tensor '" + entry.name() + "' of " + base.fileOf(entry.name())
+                            + ": element " + (off / width + bad) + " " + FloatConversion.whyUnstorable(chunk[bad], type)
+                            + "; nothing was written");
                 }
                 encoded.clear();
                 FloatConversion.narrow(chunk, 0, count, type, encoded);

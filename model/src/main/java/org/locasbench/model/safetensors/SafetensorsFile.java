@@ -237,8 +237,8 @@ public final class SafetensorsFile {
             long bad = FloatConversion.widenChecked(src, e.type(), n, dst);
             if (bad >= 0) {
                 throw new ModelFormatException(path, "tensor '" + name + "' holds a non-finite value (NaN or Inf) at "
-                        + "element " + (first + bad) + "; the checkpoint is corrupt or was saved after training "
-                        + "diverged: use another checkpoint");
+                        + "element " + (first + bad) + "; the file is corrupt or was saved after training diverged: "
+                        + "use another one");
             }
         }
     }
