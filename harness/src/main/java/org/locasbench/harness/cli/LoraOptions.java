@@ -26,7 +26,17 @@ public final class LoraOptions {
 
     LoraConfig config() {
         Set<Projection> set = EnumSet.noneOf(Projection.class);
-        targets.forEach(t -> set.add(Projection.fromModule(t.trim())));
+        for (String t : targets) {
+            if (t.isBlank()) {
+                throw new IllegalArgumentException("--targets has an empty name; list one or more of "
+                        + Projection.NAMES);
+            }
+            try {
+                set.add(Projection.fromModule(t.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--targets: " + e.getMessage());
+            }
+        }
         return new LoraConfig(rank, alpha == null ? rank : alpha, dropout, set, seed);
     }
 }

@@ -18,7 +18,7 @@ public final class LocomoDataset {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(file, "not valid LoCoMo JSON: " + e.getMessage(), e);
+            throw new ModelFormatException(file, "not valid LoCoMo JSON: " + org.locasbench.model.JsonFields.describe(e), e);
         }
         if (root == null || !root.isArray()) {
             throw new ModelFormatException(file, "expected a JSON array of LoCoMo samples");

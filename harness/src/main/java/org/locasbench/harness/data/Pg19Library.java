@@ -31,7 +31,7 @@ public final class Pg19Library {
         try {
             root = new ObjectMapper().readTree(manifest.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(manifest, "cannot read the PG-19 manifest: " + e.getMessage(), e);
+            throw new ModelFormatException(manifest, "cannot read the PG-19 manifest: " + org.locasbench.model.JsonFields.describe(e), e);
         }
         JsonNode list = root == null ? null : root.get("books");
         if (list == null || !list.isArray() || list.isEmpty()) {

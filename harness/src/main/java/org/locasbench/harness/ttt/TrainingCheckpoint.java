@@ -85,7 +85,7 @@ public final class TrainingCheckpoint {
             return Optional.of(new Loaded(dir, p.get("generation").asInt(), p.get("windows_done").asInt(),
                     p.get("optimizer_steps").asInt(), results, p.get("fingerprint").asText()));
         } catch (IOException e) {
-            throw new ModelFormatException(file, "unreadable checkpoint progress (" + e.getMessage() + "); delete the "
+            throw new ModelFormatException(file, "unreadable checkpoint progress (" + org.locasbench.model.JsonFields.describe(e) + "); delete the "
                     + "checkpoint directory to start over", e);
         }
     }

@@ -67,6 +67,24 @@ final class HostileFiles {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Adds tensor {@code to} to a safetensors file as a byte-for-byte copy of tensor {@code from}. */
+    static void copyTensor(Path file, String from, String to) throws Exception {
+        SafetensorsFile src = SafetensorsFile.open(file);
+        SafetensorsWriter w = new SafetensorsWriter();
+        src.metadata().forEach(w::metadata);
+        for (TensorEntry e : src.tensors().values()) {
+            ByteBuffer copy = ByteBuffer.allocate((int) e.byteLength());
+            copy.put(src.bytes(e.name())).flip();
+            w.addRaw(e.name(), e.type(), e.shape(), copy);
+            if (e.name().equals(from)) {
+                w.addRaw(to, e.type(), e.shape(), copy.duplicate());
+            }
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        w.write(tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Rewrites a safetensors file with one tensor's values (F32) and shape replaced. */
     static void replace(Path file, String tensor, long[] shape, float[] values) throws Exception {
         SafetensorsFile src = SafetensorsFile.open(file);

@@ -59,7 +59,7 @@ public final class Checkpoint {
             }
             return weightMap;
         } catch (IOException e) {
-            throw new ModelFormatException(index, "cannot read the shard index: " + e.getMessage(), e);
+            throw new ModelFormatException(index, "cannot read the shard index: " + org.locasbench.model.JsonFields.describe(e), e);
         }
     }
 

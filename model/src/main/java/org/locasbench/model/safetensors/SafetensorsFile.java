@@ -81,7 +81,7 @@ public final class SafetensorsFile {
         try {
             root = JSON.readTree(header);
         } catch (IOException e) {
-            throw new ModelFormatException(path, "header is not valid JSON (" + e.getMessage()
+            throw new ModelFormatException(path, "header is not valid JSON (" + org.locasbench.model.JsonFields.describe(e)
                     + "); the file is corrupt: download it again", e);
         }
         if (root == null || !root.isObject()) {
