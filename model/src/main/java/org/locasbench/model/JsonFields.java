@@ -78,7 +78,10 @@ public record JsonFields(Path file, JsonNode root) {
     public static String describe(java.io.IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
             com.fasterxml.jackson.core.JsonLocation at = j.getLocation();
-            return j.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ") + (at == null ? ""
+            String message = j.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ")
+                    .replaceAll("\\[Source: [^;\\]]*(?:\\([^)]*\\))?[^;\\]]*; line: (\\d+), column: (\\d+)\\]",
+                            "line $1, column $2");
+            return message + (at == null ? ""
                     : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();

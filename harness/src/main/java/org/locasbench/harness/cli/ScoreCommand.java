@@ -62,8 +62,8 @@ public final class ScoreCommand implements Callable<Integer> {
     /** Scores and reports; {@code tokenizer} (null for --ids input) only decodes the tokens shown. */
     private void score(Qwen3Model model, Path dir, TextInput.Tokens tokens, TextTokenizer tokenizer, PrintStream stdout)
             throws Exception {
+        Commands.requireIdsFit(tokens, model);
         long[] ids = tokens.ids();
-        Commands.requireIdsFit(ids, model);
         List<Window> windows = WindowPlan.of(ids.length, window, context);
         ProgressBar bar = new ProgressBar(System.err, "score", windows.size(), ids.length);
         long start = System.nanoTime();

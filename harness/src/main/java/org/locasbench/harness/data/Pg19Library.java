@@ -3,7 +3,6 @@ package org.locasbench.harness.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -71,7 +70,7 @@ public final class Pg19Library {
             throw new ModelFormatException(book.file(), "sha256 " + sha256(bytes) + " differs from the manifest's "
                     + book.sha256() + "; the file was modified: restore it from the source listed in the manifest");
         }
-        String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        String text = org.locasbench.model.TextFiles.decodeUtf8(bytes, book.file()).replace("\r\n", "\n");
         if (text.isBlank()) {
             throw new ModelFormatException(book.file(), "book " + book.id() + " is empty");
         }
