@@ -41,6 +41,7 @@ public final class LoraFile {
         return "base_model.model.model.layers." + layer + "." + p.module() + ".lora_" + ab + ".weight";
     }
 
+    /** Writes {@code dir} (new, or an empty directory) as one unit; an existing non-empty directory is refused. */
     public static void save(LoraAdapter adapter, Path dir, String baseModel) throws IOException {
         LoraConfig c = adapter.config();
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
@@ -64,9 +65,11 @@ public final class LoraFile {
                 targets.add(p.shortName());
             }
         }
-        Files.createDirectories(dir);
-        w.write(dir.resolve(WEIGHTS));
-        AtomicFiles.write(dir.resolve(CONFIG), o -> JSON.writerWithDefaultPrettyPrinter().writeValue(o, cfg));
+        // both files appear together or not at all: one staging directory renamed into place
+        AtomicFiles.writeDirectory(dir, staging -> {
+            w.write(staging.resolve(WEIGHTS));
+            AtomicFiles.write(staging.resolve(CONFIG), o -> JSON.writerWithDefaultPrettyPrinter().writeValue(o, cfg));
+        });
     }
 
     private static float[] fp32(NDArray a) {

@@ -27,6 +27,7 @@ public final class LoraMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().newDirectory("--out", out);
         var options = export.options();
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir); LoraAdapter adapter = LoraFile.load(adapterDir, model)) {

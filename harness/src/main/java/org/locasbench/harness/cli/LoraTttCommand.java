@@ -33,6 +33,7 @@ public final class LoraTttCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        training.checkOutputs(new OutputCheck().newDirectory("--out", out));
         TrainingConfig config = training.apply(TrainingConfig.tempLoraDefaults());
         LoraConfig lora = loraOptions.config();
         Path dir = modelOptions.resolveDirectory();

@@ -26,6 +26,7 @@ public final class MemorizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--out", out);
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir)) {
             long[] ids = Commands.tokens(input, model).ids();

@@ -37,6 +37,7 @@ public final class NllCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--out", out);
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir)) {
             TextInput.Tokens tokens = Commands.tokens(input, model);

@@ -43,6 +43,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--out", out);
         PrintStream stdout = System.out;
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir)) {

@@ -51,6 +51,11 @@ public final class TrainingOptions {
             description = "stop (default) or skip: what a NaN/Inf training loss does.")
     String onNonFinite;
 
+    /** Adds --json and --checkpoint-dir to the command's output check. */
+    void checkOutputs(OutputCheck check) {
+        check.file("--json", json).directory("--checkpoint-dir", checkpointDir);
+    }
+
     RunOptions runOptions(long seed, String fingerprint) {
         if (resume && checkpointDir == null) {
             throw new IllegalArgumentException("--resume needs --checkpoint-dir");

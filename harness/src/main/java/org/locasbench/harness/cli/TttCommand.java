@@ -32,6 +32,7 @@ public final class TttCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        training.checkOutputs(new OutputCheck().file("--out", out));
         TrainingConfig config = training.apply(TrainingConfig.locasDefaults());
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir)) {
