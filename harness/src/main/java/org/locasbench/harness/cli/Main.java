@@ -52,7 +52,7 @@ public final class Main {
     static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("error: " + ErrorLines.oneLine(String.valueOf(e.getMessage())));
+        err.println("error: " + ErrorLines.oneLine(String.valueOf(e.getMessage())).replaceFirst("^Error: ", ""));
         String help = "run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options";
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             help = "did you mean " + String.join(" or ", u.getSuggestions()) + "? " + help;

@@ -25,7 +25,14 @@ public final class ModelOptions {
                     + "norms 1, as transformers does) - for speed runs on real shapes. --model must be a local folder.")
     boolean randomWeights;
 
+    /** Checks --device against this machine's GPUs before anything is loaded (see ModelSession.parseDevice). */
+    public void checkDevice() {
+        org.locasbench.harness.experiment.ModelSession.parseDevice(device, "--device");
+    }
+
+    /** The model's directory (a download, if need be), after --device is checked: a bad device fails first. */
     public Path resolveDirectory() {
+        checkDevice();
         String spec = model != null ? model : Defaults.bundledModel();
         if (randomWeights && !java.nio.file.Files.isRegularFile(Path.of(spec, "config.json"))) {
             throw new IllegalArgumentException("--random-weights needs --model to be a local folder with config.json; "
@@ -36,7 +43,7 @@ public final class ModelOptions {
 
     public Qwen3Model load(Path directory) {
         Precision p = Precision.parse(precision);
-        ai.djl.Device d = org.locasbench.harness.experiment.ModelSession.parseDevice(device);
+        ai.djl.Device d = org.locasbench.harness.experiment.ModelSession.parseDevice(device, "--device");
         return randomWeights ? Qwen3Model.random(directory, p, d, 0) : Qwen3Model.load(directory, p, d);
     }
 

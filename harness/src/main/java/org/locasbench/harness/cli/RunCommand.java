@@ -8,6 +8,7 @@ import org.locasbench.harness.experiment.ConfigLoader;
 import org.locasbench.harness.experiment.ExperimentConfig;
 import org.locasbench.harness.experiment.ExperimentReport;
 import org.locasbench.harness.experiment.Experiments;
+import org.locasbench.harness.experiment.ModelSession;
 import org.locasbench.harness.experiment.Shard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +43,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path dir = out != null ? out : Path.of("target", "results", experiment);
+        OutputCheck check = new OutputCheck();
+        if (!printConfig) {
+            check.directory(out != null ? "--out" : "the results directory", dir);
+        }
         List<String> all = new ArrayList<>(overrides);
         if (resume) {
             all.add("resume=true");
@@ -54,8 +60,14 @@ public final class RunCommand implements Callable<Integer> {
             JsonOutput.emit(JsonOutput.JSON.valueToTree(c), null);
             return 0;
         }
+        check.directory("checkpointDir", c.checkpointDir() == null ? null : Path.of(c.checkpointDir()));
+        for (String device : c.devices()) {
+            ModelSession.parseDevice(device); // the devices exist, before any data or model is read
+        }
         ExperimentReport report = Experiments.run(c, Shard.parse(shard));
-        Path dir = out != null ? out : Path.of("target", "results", experiment);
+        for (var r : report.results()) {
+            FiniteResults.require(r, "result " + r.path("name").asText()); // none written unless all are finite
+        }
         var files = report.write(dir);
         System.out.println();
         System.out.print(report.table());

@@ -50,6 +50,7 @@ public final class SpeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--json", training.json);
         if (!method.equals("locas") && !method.equals("none")) {
             throw new IllegalArgumentException("unknown --method '" + method + "'; use locas or none");
         }
@@ -90,7 +91,7 @@ public final class SpeedCommand implements Callable<Integer> {
             putStats(json.putObject("train_ms"), train);
             putStats(json.putObject("window_ms"), total);
             json.put("tokens_per_s", training.window / (Arrays.stream(total).average().orElseThrow() / 1e3));
-            Long used = deviceMemoryUsed(ModelSession.parseDevice(modelOptions.device));
+            Long used = deviceMemoryUsed(ModelSession.parseDevice(modelOptions.device, "--device"));
             json.put("device_memory_used_bytes", used);
             if (run.adapter() != null) {
                 json.put("trainable_parameters", run.adapter().parameterCount());

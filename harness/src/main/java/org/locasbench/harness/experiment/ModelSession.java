@@ -30,13 +30,37 @@ public record ModelSession(Qwen3Model model, TextTokenizer tokenizer, String dev
 
     /** {@code cpu}, {@code cpu:N} (several CPU workers, for testing the scheduling), {@code gpu} or {@code gpu:N}. */
     public static Device parseDevice(String spec) {
+        return parseDevice(spec, "invalid config value 'devices'");
+    }
+
+    /**
+     * As {@link #parseDevice(String)}, checked against the GPUs this machine has (DJL's engine count) when the run
+     * starts, not by a libtorch trace later; {@code field} ({@code --device}, the config key) starts the message.
+     */
+    public static Device parseDevice(String spec, String field) {
+        return parseDevice(spec, field, () -> ai.djl.engine.Engine.getInstance().getGpuCount());
+    }
+
+    /** As {@link #parseDevice(String, String)} with the machine's GPU count given (for tests). */
+    public static Device parseDevice(String spec, String field, java.util.function.IntSupplier gpuCount) {
         if (spec.matches("cpu(:\\d+)?")) {
             return Device.cpu();
         }
-        if (spec.matches("gpu(:\\d+)?")) {
-            return Device.gpu(spec.contains(":") ? Integer.parseInt(spec.substring(4)) : 0);
+        String where = field + (field.startsWith("--") ? " " : ": ") + spec;
+        if (!spec.matches("gpu(:\\d{1,9})?")) {
+            throw new IllegalArgumentException(where + ": not a device; use cpu, gpu or gpu:N");
         }
-        throw new IllegalArgumentException("invalid config value 'devices': '" + spec + "' (use cpu, gpu or gpu:N)");
+        int index = spec.contains(":") ? Integer.parseInt(spec.substring(4)) : 0;
+        int gpus = gpuCount.getAsInt();
+        if (index >= gpus) {
+            String have = gpus == 0 ? "has no GPU (devices: cpu)" : "has " + gpus + (gpus == 1 ? " GPU: " : " GPUs: ")
+                    + java.util.stream.IntStream.range(0, gpus).mapToObj(i -> "gpu:" + i)
+                            .collect(java.util.stream.Collectors.joining(", "));
+            throw new IllegalArgumentException(where + ": this machine " + have + (gpus == 0
+                    ? "; use --device cpu (run: --set devices=cpu), or a CUDA build of libtorch on a GPU host "
+                    + "(README: GPU runners)" : ""));
+        }
+        return Device.gpu(index);
     }
 
     @Override
