@@ -76,6 +76,9 @@ public final class TextInput {
      * would read them as 0, 17, 17 or ignore them).
      */
     public static long[] readIds(Path file) {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new ModelFormatException(file, "is a directory; --ids takes a JSON file of token ids");
+        }
         int n = 0; // elements read: where a syntax error is
         try (JsonParser p = IDS_JSON.createParser(file.toFile())) {
             if (p.nextToken() != JsonToken.START_ARRAY) {

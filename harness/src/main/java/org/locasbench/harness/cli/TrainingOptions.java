@@ -51,14 +51,18 @@ public final class TrainingOptions {
             description = "stop (default) or skip: what a NaN/Inf training loss does.")
     String onNonFinite;
 
-    /** Adds --json and --checkpoint-dir to the command's output check. */
+    /** Adds --json and --checkpoint-dir to the command's output check; checks --resume and --on-non-finite too. */
     void checkOutputs(OutputCheck check) {
         check.file("--json", json).directory("--checkpoint-dir", checkpointDir);
+        runOptions(0, "");
     }
 
     RunOptions runOptions(long seed, String fingerprint) {
         if (resume && checkpointDir == null) {
             throw new IllegalArgumentException("--resume needs --checkpoint-dir");
+        }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 1 window, got " + checkpointEvery);
         }
         TestTimeTrainer.NonFinitePolicy policy = switch (onNonFinite.toLowerCase(java.util.Locale.ROOT)) {
             case "stop" -> TestTimeTrainer.NonFinitePolicy.STOP;

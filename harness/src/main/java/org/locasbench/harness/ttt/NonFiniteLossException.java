@@ -11,15 +11,19 @@ public final class NonFiniteLossException extends RuntimeException {
     private final int window;
 
     public NonFiniteLossException(int window, double loss, double lastFinite) {
-        super("training loss became " + loss + " at window " + window + " (last finite loss " + lastFinite + ")"
+        super("training loss became " + loss + " at window " + window + last(lastFinite)
                 + LOWER_LR + " or skip such windows' updates (--on-non-finite skip; run: --set onNonFinite=skip)"
                 + NO_METRICS);
         this.window = window;
     }
 
     public NonFiniteLossException(int window, double loss, double lastFinite, String what) {
-        super(what + " at window " + window + " (last finite loss " + lastFinite + ")" + LOWER_LR + NO_METRICS);
+        super(what + " at window " + window + last(lastFinite) + LOWER_LR + NO_METRICS);
         this.window = window;
+    }
+
+    private static String last(double lastFinite) {
+        return Double.isNaN(lastFinite) ? " (no finite loss before it)" : " (last finite loss " + lastFinite + ")";
     }
 
     public int window() {

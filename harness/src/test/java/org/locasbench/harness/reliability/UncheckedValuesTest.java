@@ -117,6 +117,21 @@ class UncheckedValuesTest {
             HostileFiles.edit(m.resolve("config.json"), "\"head_dim\": 16", "\"head_dim\": 15");
             return List.of("nll", "--model", m.toString(), "--ids", IDS.toString(), "--out", out.toString());
         }, new String[] {"model/config.json", "head_dim is 15", "even head_dim"}));
+        c.add(Arguments.of("--lambda NaN", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(), "--ids",
+                IDS.toString(), "--loss", "MIX", "--lambda", "NaN", "--out", out.toString()),
+                new String[] {"MIX lambda must be in [0, 1], got NaN"}));
+        c.add(Arguments.of("--checkpoint-every 0", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
+                "--ids", IDS.toString(), "--checkpoint-every", "0", "--out", out.toString()),
+                new String[] {"--checkpoint-every must be >= 1 window, got 0"}));
+        c.add(Arguments.of("checkpoint progress without results", (Setup) (d, out) -> {
+            Path ckpt = Files.createDirectories(d.resolve("ckpt"));
+            Files.writeString(ckpt.resolve("progress.json"), "{\"fingerprint\": \"x\"}");
+            return List.of("ttt", "--model", TINY.toString(), "--ids", IDS.toString(), "--window", "8",
+                    "--checkpoint-dir", ckpt.toString(), "--resume", "--out", out.toString());
+        }, new String[] {"ckpt/progress.json: checkpoint progress lacks 'results'", "delete the checkpoint"}));
+        c.add(Arguments.of("--ids a directory", (Setup) (d, out) -> List.of("nll", "--model", TINY.toString(),
+                "--ids", Files.createDirectories(d.resolve("ids")).toString(), "--out", out.toString()),
+                new String[] {"ids: is a directory; --ids takes a JSON file"}));
         return c.stream();
     }
 
