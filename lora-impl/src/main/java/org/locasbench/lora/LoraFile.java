@@ -160,7 +160,7 @@ public final class LoraFile {
         }
     }
 
-    /** Every tensor of the file must be the A or B of a listed module in a layer the model has (missing: checkShape). */
+    /** Every tensor must be the A or B of a listed module in a layer the model has (missing ones: checkShape). */
     private static void refuseUnread(SafetensorsFile f, Path cfgFile, Set<Projection> targets, int layers) {
         java.util.Set<String> expected = new java.util.HashSet<>();
         for (int i = 0; i < layers; i++) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /** Reads {@code locomo10.json} (or a slice of it): a JSON array of samples with conversation sessions and QA. */
@@ -18,7 +19,7 @@ public final class LocomoDataset {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(file, "not valid LoCoMo JSON: " + org.locasbench.model.JsonFields.describe(e), e);
+            throw new ModelFormatException(file, "not valid LoCoMo JSON: " + JsonFields.describe(e), e);
         }
         if (root == null || root.isMissingNode() || (root.isArray() && root.isEmpty())) {
             throw new ModelFormatException(file, "holds no LoCoMo samples (the file is empty" + (root != null

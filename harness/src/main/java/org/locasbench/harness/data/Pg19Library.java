@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /**
@@ -30,7 +31,7 @@ public final class Pg19Library {
         try {
             root = new ObjectMapper().readTree(manifest.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(manifest, "cannot read the PG-19 manifest: " + org.locasbench.model.JsonFields.describe(e), e);
+            throw new ModelFormatException(manifest, "cannot read the PG-19 manifest: " + JsonFields.describe(e), e);
         }
         JsonNode list = root == null ? null : root.get("books");
         if (list == null || !list.isArray() || list.isEmpty()) {

@@ -110,8 +110,9 @@ class UncheckedValuesTest {
                     + "adapter_config.json says r = 2"}));
         c.add(Arguments.of("LoRA adapter of a model with other sizes", (Setup) (d, out) -> List.of("lora-merge",
                 "--model", TestData.fixture("tiny-qwen3-untied").toString(), "--adapter", PEFT.toString(), "--out",
-                out.toString()), new String[] {"adapter_model.safetensors", "q_proj.lora_A.weight' has shape [4, 64], but the "
-                    + "model's model.layers.0.self_attn.q_proj.weight is [", "[out, in], so lora_A must be [4, 96]"}));
+                out.toString()), new String[] {"adapter_model.safetensors",
+                    "q_proj.lora_A.weight' has shape [4, 64], but the model's model.layers.0.self_attn.q_proj.weight is [",
+                    "[out, in], so lora_A must be [4, 96]"}));
         c.add(Arguments.of("odd head_dim", (Setup) (d, out) -> {
             Path m = HostileFiles.copyDir(TINY, d, "model");
             HostileFiles.edit(m.resolve("config.json"), "\"head_dim\": 16", "\"head_dim\": 15");

@@ -102,7 +102,8 @@ class UnusedTensorsTest {
             HostileFiles.rewrite(a.resolve("adapter_model.safetensors"), n -> true,
                     Map.of("base_model.model.lm_head.lora_A.weight", new float[] {1}));
             return merge(a, out);
-        }, new String[] {"adapter_model.safetensors", "'base_model.model.lm_head.lora_A.weight' is not a LoRA weight"}));
+        }, new String[] {"adapter_model.safetensors",
+            "'base_model.model.lm_head.lora_A.weight' is not a LoRA weight"}));
         c.add(Arguments.of("an unknown target module in adapter_config.json", (Setup) (d, out) -> merge(adapter(d,
                 "\"o_proj\",", "\"proj\","), out), new String[] {"adapter/adapter_config.json",
                     "target_modules: unknown projection 'proj'", "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj"}));

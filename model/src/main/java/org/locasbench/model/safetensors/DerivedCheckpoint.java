@@ -66,7 +66,7 @@ public final class DerivedCheckpoint {
         return this;
     }
 
-    /** Writes the directory as one unit (see {@link AtomicFiles#writeDirectory}): nothing that looks complete if cut off. */
+    /** Writes the directory as one unit ({@link AtomicFiles#writeDirectory}): nothing looks complete if cut off. */
     public void write(Path outDir) throws IOException {
         Checkpoint base = Checkpoint.open(baseDir);
         for (String name : replaced.keySet()) {

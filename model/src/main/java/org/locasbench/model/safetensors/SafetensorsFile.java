@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /**
@@ -81,7 +82,7 @@ public final class SafetensorsFile {
         try {
             root = JSON.readTree(header);
         } catch (IOException e) {
-            throw new ModelFormatException(path, "header is not valid JSON (" + org.locasbench.model.JsonFields.describe(e)
+            throw new ModelFormatException(path, "header is not valid JSON (" + JsonFields.describe(e)
                     + "); the file is corrupt: download it again", e);
         }
         if (root == null || !root.isObject()) {
