@@ -56,7 +56,11 @@ public final class MemoryFile {
         return a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : a.toType(DataType.FLOAT32, true).toFloatArray();
     }
 
-    /** Loads a memory for {@code model}; a memory made for another model shape is refused. */
+    /**
+     * Loads a memory for {@code model}. Refused, naming the file and the field or tensor: another format, metadata
+     * that is missing or not a number, a memory made for another model shape, a tensor of the wrong shape, a tau that
+     * is empty, zero, negative or non-finite, and any tensor nothing reads.
+     */
     public static LocasMemory load(Path file, Qwen3Model model) {
         SafetensorsFile f = SafetensorsFile.open(file);
         Map<String, String> meta = f.metadata();
@@ -64,20 +68,25 @@ public final class MemoryFile {
             throw new ModelFormatException(file, "not a Locas memory file (metadata format is " + meta.get("format")
                     + ", expected " + FORMAT + "); create one with `locas-bench memorize` or `ttt`");
         }
-        int hidden = Integer.parseInt(meta.get("hidden_size"));
-        int layers = Integer.parseInt(meta.get("num_hidden_layers"));
-        int width = Integer.parseInt(meta.get("width"));
+        int hidden = positive(file, meta, "hidden_size");
+        int layers = positive(file, meta, "num_hidden_layers");
+        int width = positive(file, meta, "width");
         if (hidden != model.config().hiddenSize() || layers != model.config().numHiddenLayers()) {
             throw new ModelFormatException(file, "memory was made for a model with hidden_size " + hidden + " and "
                     + layers + " layers (" + meta.get("base_model") + "), but " + model.directory() + " has hidden_size "
                     + model.config().hiddenSize() + " and " + model.config().numHiddenLayers() + " layers; use the "
                     + "memory with the model it was made for");
         }
+        MemoryInfo info = new MemoryInfo(meta.get("base_model"), meta.get("base_model_fingerprint"), hidden, layers,
+                width, parsed(file, "init", () -> InitStrategy.parse(required(file, meta, "init"))),
+                parsed(file, "clipping", () -> Clipping.parse(required(file, meta, "clipping"))),
+                parsed(file, "seed", () -> Long.parseLong(meta.getOrDefault("seed", "0"))));
+        refuseUnread(f, layers);
         String fingerprint = ModelFingerprint.of(model.directory());
         if (!fingerprint.equals(meta.get("base_model_fingerprint"))) {
-            System.getLogger(MemoryFile.class.getName()).log(System.Logger.Level.WARNING, file + " was made for "
-                    + meta.get("base_model") + " (fingerprint " + meta.get("base_model_fingerprint") + "), not for "
-                    + model.directory() + " (" + fingerprint + "); same shape, so it is used anyway");
+            System.err.println("warning: " + file + " was made for " + meta.get("base_model") + " (fingerprint "
+                    + meta.get("base_model_fingerprint") + "), not for " + model.directory() + " (" + fingerprint
+                    + "); same shape, so it is used anyway");
         }
         DataType type = model.precision().masterType();
         List<MemoryLayer> memory = new ArrayList<>();
@@ -87,17 +96,82 @@ public final class MemoryFile {
                 long[] actual = f.entry(name(i, part)).shape();
                 if (actual.length != 2 || actual[0] != width || actual[1] != hidden) {
                     throw new ModelFormatException(file, name(i, part) + " has shape " + java.util.Arrays.toString(
-                            actual) + ", expected [" + width + ", " + hidden + "]");
+                            actual) + ", expected [" + width + ", " + hidden + "] (width and hidden_size of the "
+                            + "metadata)");
                 }
             }
             memory.add(new MemoryLayer(model.manager().create(f.floats(name(i, "gate")), shape).toType(type, false),
                     model.manager().create(f.floats(name(i, "key")), shape).toType(type, false),
                     model.manager().create(f.floats(name(i, "value")), shape).toType(type, false),
-                    f.floats(name(i, "tau"))[0]));
+                    tau(f, i)));
         }
-        MemoryInfo info = new MemoryInfo(meta.get("base_model"), meta.get("base_model_fingerprint"), hidden, layers,
-                width, InitStrategy.parse(meta.get("init")), Clipping.parse(meta.get("clipping")),
-                Long.parseLong(meta.getOrDefault("seed", "0")));
         return new LocasMemory(model.manager(), memory, info);
+    }
+
+    /** tau of one layer: one positive number, as memorize computes it (mean column norm of W_down / r). */
+    private static float tau(SafetensorsFile f, int layer) {
+        String name = name(layer, "tau");
+        long[] shape = f.entry(name).shape();
+        if (!java.util.Arrays.equals(shape, new long[] {1})) {
+            throw new ModelFormatException(f.path(), name + " has shape " + java.util.Arrays.toString(shape)
+                    + ", expected [1] (one scale per layer); the memory file is corrupt: make it again with "
+                    + "`locas-bench memorize` or `ttt`");
+        }
+        float tau = f.floats(name)[0];
+        if (!(tau > 0)) {
+            throw new ModelFormatException(f.path(), name + " is " + tau + "; tau must be positive (memorize sets it "
+                    + "to the mean column norm of down_proj / width): the memory file is corrupt, make it again");
+        }
+        return tau;
+    }
+
+    /** Every tensor must be the gate, key, value or tau of a layer 0..layers-1. */
+    private static void refuseUnread(SafetensorsFile f, int layers) {
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int i = 0; i < layers; i++) {
+            for (String part : new String[] {"gate", "key", "value", "tau"}) {
+                expected.add(name(i, part));
+            }
+        }
+        List<String> unread = f.tensors().keySet().stream().filter(n -> !expected.contains(n)).sorted().toList();
+        if (!unread.isEmpty()) {
+            throw new ModelFormatException(f.path(), unread.size() + " tensor(s) that nothing reads, e.g. '"
+                    + unread.get(0) + "'; a memory of num_hidden_layers " + layers + " holds only "
+                    + "model.layers.{0.." + (layers - 1) + "}.mlp.memory.gate|key|value|tau: the file was edited or "
+                    + "made by another tool");
+        }
+    }
+
+    private static String required(Path file, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new ModelFormatException(file, "metadata lacks '" + key + "'; the memory file is incomplete: make "
+                    + "it again with `locas-bench memorize` or `ttt`");
+        }
+        return v;
+    }
+
+    private static int positive(Path file, Map<String, String> meta, String key) {
+        String v = required(file, meta, key);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ModelFormatException(file, "metadata '" + key + "' is '" + v + "', not a positive integer; the "
+                + "memory file is corrupt: make it again with `locas-bench memorize` or `ttt`");
+    }
+
+    private static <T> T parsed(Path file, String key, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, "metadata '" + key + "': " + e.getMessage());
+        }
     }
 }

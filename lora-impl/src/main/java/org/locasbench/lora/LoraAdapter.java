@@ -40,6 +40,7 @@ public final class LoraAdapter implements TrainableAdapter {
 
     /** A fresh adapter (B = 0) for {@code model}, A drawn with the config's seed. */
     public static LoraAdapter create(Qwen3Model model, LoraConfig config) {
+        requireRankFits(model, config);
         LoraAdapter adapter = new LoraAdapter(model.manager(), config);
         Random random = new Random(config.seed());
         DataType type = model.precision().masterType();
@@ -64,6 +65,30 @@ public final class LoraAdapter implements TrainableAdapter {
             adapter.layers.add(pairs);
         }
         return adapter;
+    }
+
+    /**
+     * A rank above min(in, out) of a targeted projection adds parameters and no expressiveness (B A has rank at most
+     * min(in, out)): refused, naming the smallest targeted projection and the bound.
+     */
+    static void requireRankFits(Qwen3Model model, LoraConfig config) {
+        Projection smallest = null;
+        long bound = Long.MAX_VALUE;
+        for (Projection p : config.targets()) {
+            long[] shape = model.layer(0).projection(p).getShape().getShape();
+            long b = Math.min(shape[0], shape[1]);
+            if (b < bound) {
+                bound = b;
+                smallest = p;
+            }
+        }
+        if (config.rank() > bound) {
+            long[] shape = model.layer(0).projection(smallest).getShape().getShape();
+            throw new IllegalArgumentException("LoRA rank " + config.rank() + " exceeds min(in, out) = " + bound
+                    + " of " + smallest.shortName() + " " + java.util.Arrays.toString(shape) + " [out, in], the "
+                    + "smallest targeted projection of " + model.directory() + "; use a rank of at most " + bound
+                    + " (--rank; run: --set lora.rank=N)");
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ public record LoraConfig(int rank, double alpha, double dropout, Set<Projection>
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("LoRA needs at least one target projection");
         }
-        targets = Set.copyOf(targets);
+        targets = java.util.Collections.unmodifiableSet(EnumSet.copyOf(targets)); // iterated in layer order
     }
 
     public double scaling() {

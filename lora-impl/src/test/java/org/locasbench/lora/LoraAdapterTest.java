@@ -197,7 +197,8 @@ class LoraAdapterTest {
         }
         try (Qwen3Model other = Qwen3Model.load(TestData.fixture("tiny-qwen3-untied"))) {
             assertThatThrownBy(() -> LoraFile.load(dir, other)).isInstanceOf(ModelFormatException.class)
-                    .hasMessageContaining("made for another model");
+                    .hasMessageContaining("q_proj.lora_A.weight' has shape [4, 64], but the model's")
+                    .hasMessageContaining("so lora_A must be [4, 96]");
         }
     }
 }

@@ -54,6 +54,10 @@ class Qwen3ConfigTest {
         assertRefused(n -> n.remove("num_key_value_heads"), "missing required field 'num_key_value_heads'");
         assertRefused(n -> n.remove("rope_theta"), "missing rope_theta");
         assertRefused(n -> n.put("hidden_size", -3), "hidden_size must be a positive integer");
+        assertRefused(n -> n.put("head_dim", 15), "head_dim is 15, but RoPE rotates pairs of dimensions");
+        assertRefused(n -> n.put("num_key_value_heads", 5), "must be a multiple of num_key_value_heads (5)");
+        assertRefused(n -> n.put("tie_word_embeddings", "yes"), "tie_word_embeddings must be true or false");
+        assertRefused(n -> n.put("rms_norm_eps", "1e-6"), "rms_norm_eps must be a number, found \"1e-6\"");
     }
 
     @Test

@@ -7,12 +7,19 @@ import org.locasbench.model.tokenizer.TextTokenizer;
 final class Commands {
     private Commands() {}
 
-    /** Refuses ids that would index past the model's embedding table. */
-    static void requireIdsFit(long[] ids, Qwen3Model model) {
-        for (long id : ids) {
-            if (id >= model.config().vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " >= vocab_size " + model.config().vocabSize()
-                        + " of " + model.directory() + "; the ids were made for another model");
+    /**
+     * The one id-range check every command's input passes (ids files and tokenizer output alike): an id past the
+     * model's embedding table is an error naming the input, the element and the model's vocab_size, not a libtorch
+     * index error.
+     */
+    static void requireIdsFit(TextInput.Tokens tokens, Qwen3Model model) {
+        long[] ids = tokens.ids();
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new IllegalArgumentException(tokens.description() + ": element " + i + " is token id " + ids[i]
+                        + ", outside the vocabulary of " + model.directory() + " (vocab_size " + vocab + ", ids 0.."
+                        + (vocab - 1) + "); the ids were made with another model's tokenizer");
             }
         }
     }
@@ -22,7 +29,7 @@ final class Commands {
         TextTokenizer[] tokenizer = new TextTokenizer[1];
         try {
             TextInput.Tokens tokens = input.read(() -> tokenizer[0] = ModelOptions.tokenizerFor(model));
-            requireIdsFit(tokens.ids(), model);
+            requireIdsFit(tokens, model);
             return tokens;
         } finally {
             if (tokenizer[0] != null) {

@@ -17,7 +17,9 @@ public final class JsonOutput {
         return JSON.createObjectNode();
     }
 
+    /** Prints or writes a command's result; a NaN/Inf in it is an error instead (see {@link FiniteResults}). */
     public static void emit(ObjectNode json, Path out) throws IOException {
+        FiniteResults.require(json, "result");
         if (out == null) {
             System.out.println(JSON.writeValueAsString(json));
         } else {

@@ -32,6 +32,7 @@ public final class LoraMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().newDirectory("--out", out);
         var options = export.options();
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir, ConfigDefaults.common(spec)); LoraAdapter adapter = LoraFile.load(adapterDir, model)) {

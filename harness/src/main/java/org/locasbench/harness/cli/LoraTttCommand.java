@@ -39,6 +39,7 @@ public final class LoraTttCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        training.checkOutputs(new OutputCheck().newDirectory("--out", out));
         CommonConfig config = ConfigDefaults.common(spec);
         MethodSetup setup = MethodSetup.of(config, Method.LORA);
         Path dir = modelOptions.resolveDirectory();
@@ -46,14 +47,15 @@ public final class LoraTttCommand implements Callable<Integer> {
             TextInput.Tokens tokens = Commands.tokens(input, model);
             StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), config, setup);
             try (LoraAdapter adapter = (LoraAdapter) run.adapter()) {
+                var json = StreamingRun.describe(model, tokens, config, setup, run).put("rank", config.lora().rank())
+                        .put("alpha", config.lora().alpha()).put("paper_parameter_estimate",
+                                LoraAdapter.paperApproximation(model.config(), config.lora().rank()))
+                        .put("adapter", out == null ? null : out.toString());
+                FiniteResults.require(json, "lora-ttt result"); // before the adapter is saved: all or nothing
                 if (out != null) {
                     LoraFile.save(adapter, out, dir.toString());
                 }
-                JsonOutput.emit(StreamingRun.describe(model, tokens, config, setup, run)
-                        .put("rank", config.lora().rank()).put("alpha", config.lora().alpha())
-                        .put("paper_parameter_estimate", LoraAdapter.paperApproximation(model.config(),
-                                config.lora().rank()))
-                        .put("adapter", out == null ? null : out.toString()), training.json);
+                JsonOutput.emit(json, training.json);
             }
         }
         return 0;

@@ -105,6 +105,11 @@ public final class MakeCheckpointCommand implements Callable<Integer> {
         if (target.out != null && Files.exists(target.out)) {
             throw new IllegalArgumentException("--out " + target.out + " exists; choose a new folder or delete it");
         }
+        if (target.out != null) {
+            new OutputCheck().newDirectory("--out", target.out);
+        } else {
+            new OutputCheck().directory("--hub-cache", target.hub.cache);
+        }
         Path parent = dest.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + dest.getFileName() + ".partial-");

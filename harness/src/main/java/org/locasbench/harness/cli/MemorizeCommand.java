@@ -33,6 +33,7 @@ public final class MemorizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--out", out);
         CommonConfig config = ConfigDefaults.common(spec);
         var locas = config.locas();
         Path dir = modelOptions.resolveDirectory();

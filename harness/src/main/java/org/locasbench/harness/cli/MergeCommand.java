@@ -20,6 +20,7 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().directory("--out", out);
         Report report = ShardMerge.merge(dirs);
         var files = report.write(out);
         int allure = ShardMerge.mergeAllureResults(dirs, out);

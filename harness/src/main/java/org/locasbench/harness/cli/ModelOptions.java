@@ -29,7 +29,14 @@ public final class ModelOptions {
                     + "norms 1, as transformers does) - for speed runs on real shapes. --model must be a local folder.")
     boolean randomWeights;
 
+    /** Checks --device against this machine's GPUs before anything is loaded (see ModelSession.parseDevice). */
+    public void checkDevice() {
+        Devices.available(device, "--device");
+    }
+
+    /** The model's directory (a download, if need be), after --device is checked: a bad device fails first. */
     public Path resolveDirectory() {
+        checkDevice();
         String spec = model != null ? model : DataPaths.bundledModel();
         if (randomWeights && !java.nio.file.Files.isRegularFile(Path.of(spec, "config.json"))) {
             throw new IllegalArgumentException("--random-weights needs --model to be a local folder with config.json; "
@@ -41,7 +48,7 @@ public final class ModelOptions {
     /** Loads the model in the validated run settings' precision on its first device. */
     public Qwen3Model load(Path directory, CommonConfig config) {
         var run = config.run();
-        ai.djl.Device d = Devices.parse(run.devices().get(0), "run.devices");
+        ai.djl.Device d = Devices.available(run.devices().get(0), "--device");
         return randomWeights ? Qwen3Model.random(directory, run.precision(), d, 0)
                 : Qwen3Model.load(directory, run.precision(), d);
     }

@@ -43,6 +43,7 @@ public final class NllCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--out", out);
         var config = ConfigDefaults.common(spec);
         Path dir = modelOptions.resolveDirectory();
         try (Qwen3Model model = modelOptions.load(dir, config)) {

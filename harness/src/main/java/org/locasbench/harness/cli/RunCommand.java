@@ -47,6 +47,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path dir = out != null ? out : Path.of("target", "results", experiment);
+        OutputCheck check = new OutputCheck();
+        if (!printConfig) {
+            check.directory(out != null ? "--out" : "the results directory", dir);
+        }
         ExperimentKind kind = ExperimentKind.parse(experiment);
         List<Setting> settings = new ArrayList<>();
         overrides.forEach(o -> settings.add(Setting.parse(o, "--set")));
@@ -60,8 +65,9 @@ public final class RunCommand implements Callable<Integer> {
             JsonOutput.emit(layers.tree(), null);
             return 0;
         }
+        String checkpoints = layers.common().reliability().checkpointDir();
+        check.directory("reliability.checkpointDir", checkpoints == null ? null : Path.of(checkpoints));
         Report report = ExperimentRunner.run(e, layers.common().run(), Shard.parse(shard));
-        Path dir = out != null ? out : Path.of("target", "results", experiment);
         var files = report.write(dir);
         System.out.println();
         System.out.print(report.table());

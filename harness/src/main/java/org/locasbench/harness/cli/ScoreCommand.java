@@ -49,6 +49,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--out", out);
         PrintStream stdout = System.out;
         var config = ConfigDefaults.common(spec);
         Path dir = modelOptions.resolveDirectory();
@@ -71,14 +72,20 @@ public final class ScoreCommand implements Callable<Integer> {
             org.locasbench.harness.config.WindowSettings settings) throws Exception {
         int window = settings.size();
         int context = settings.context();
+        Commands.requireIdsFit(tokens, model);
         long[] ids = tokens.ids();
-        Commands.requireIdsFit(ids, model);
         List<Window> windows = WindowPlan.of(ids.length, window, context);
         ProgressBar bar = new ProgressBar(System.err, "score", windows.size(), ids.length);
         long start = System.nanoTime();
         float[] nll = WindowScorer.scoreAll(model, LayerAdapter.NONE, ids, windows, w -> bar.step(w.newTokens()));
         double seconds = (System.nanoTime() - start) / 1e9;
         double mean = WindowScorer.mean(nll);
+        ObjectNode json = JsonOutput.object();
+        json.put("model", dir.toString()).put("text", tokens.description()).put("window", window)
+                .put("context", context).put("mean_nll", mean).put("ppl", Math.exp(mean));
+        json.putPOJO("ids", ids);
+        json.putPOJO("nll", nll);
+        FiniteResults.require(json, "score result"); // nothing printed or written unless every number is finite
         stdout.printf("model     %s (%,d parameters, %s, %s)%n", dir, model.parameterCount(),
                 modelOptions.precision, modelOptions.device);
         stdout.printf("text      %s: %,d tokens, %,d scored%n", tokens.description(), ids.length, nll.length);
@@ -93,11 +100,6 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         if (out != null) {
-            ObjectNode json = new ObjectMapper().createObjectNode();
-            json.put("model", dir.toString()).put("text", tokens.description()).put("window", window)
-                    .put("context", context).put("mean_nll", mean).put("ppl", Math.exp(mean));
-            json.putPOJO("ids", ids);
-            json.putPOJO("nll", nll);
             AtomicFiles.write(out, o -> new ObjectMapper().writeValue(o, json));
             stdout.println("wrote " + out);
         }

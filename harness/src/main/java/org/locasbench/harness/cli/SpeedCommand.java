@@ -52,6 +52,7 @@ public final class SpeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new OutputCheck().file("--json", training.json);
         if (!method.equals("locas") && !method.equals("none")) {
             throw new IllegalArgumentException("unknown --method '" + method + "'; use locas or none");
         }

@@ -37,8 +37,12 @@ final class StreamingRun {
                 .put("mean_nll", run.meanNll()).put("ppl", Math.exp(run.meanNll()));
         ArrayNode windows = json.putArray("windows");
         for (WindowResult r : run.windows()) {
-            windows.addObject().put("index", r.index()).put("start", r.start()).put("end", r.end())
-                    .put("nll", r.meanNll()).put("train_loss", r.trainLoss());
+            // a window whose update --on-non-finite skip skipped has no training loss: null, never NaN
+            ObjectNode w = windows.addObject().put("index", r.index()).put("start", r.start()).put("end", r.end())
+                    .put("nll", r.meanNll()).put("train_loss", Double.isNaN(r.trainLoss()) ? null : r.trainLoss());
+            if (Double.isNaN(r.trainLoss())) {
+                w.put("update_skipped", true);
+            }
         }
         return json;
     }

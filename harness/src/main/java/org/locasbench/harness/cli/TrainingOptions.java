@@ -61,4 +61,9 @@ public final class TrainingOptions {
         return new RunOptions(seed, r.onNonFinite(), r.checkpointDir() == null ? null : Path.of(r.checkpointDir()),
                 r.checkpointEvery(), r.resume(), fingerprint);
     }
+
+    /** Adds --json and --checkpoint-dir to the command's output check. */
+    void checkOutputs(OutputCheck check) {
+        check.file("--json", json).directory("--checkpoint-dir", checkpointDir == null ? null : Path.of(checkpointDir));
+    }
 }

@@ -40,6 +40,7 @@ public final class TttCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        training.checkOutputs(new OutputCheck().file("--out", out));
         CommonConfig config = ConfigDefaults.common(spec);
         MethodSetup setup = MethodSetup.of(config, Method.LOCAS);
         Path dir = modelOptions.resolveDirectory();
@@ -47,12 +48,13 @@ public final class TttCommand implements Callable<Integer> {
             TextInput.Tokens tokens = Commands.tokens(input, model);
             StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), config, setup);
             try (LocasMemory memory = (LocasMemory) run.adapter()) {
+                var json = StreamingRun.describe(model, tokens, config, setup, run).put("width", memory.width())
+                        .put("init", memory.info().init().id()).put("memory", out == null ? null : out.toString());
+                FiniteResults.require(json, "ttt result"); // before the memory is saved: all or nothing
                 if (out != null) {
                     MemoryFile.save(memory, out);
                 }
-                JsonOutput.emit(StreamingRun.describe(model, tokens, config, setup, run)
-                        .put("width", memory.width()).put("init", memory.info().init().id())
-                        .put("memory", out == null ? null : out.toString()), training.json);
+                JsonOutput.emit(json, training.json);
             }
         }
         return 0;

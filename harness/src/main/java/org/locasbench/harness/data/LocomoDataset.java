@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /** Reads {@code locomo10.json} (or a slice of it): a JSON array of samples with conversation sessions and QA. */
@@ -18,10 +19,16 @@ public final class LocomoDataset {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(file, "not valid LoCoMo JSON: " + e.getMessage(), e);
+            throw new ModelFormatException(file, "not valid LoCoMo JSON: " + JsonFields.describe(e), e);
         }
-        if (root == null || !root.isArray()) {
-            throw new ModelFormatException(file, "expected a JSON array of LoCoMo samples");
+        if (root == null || root.isMissingNode() || (root.isArray() && root.isEmpty())) {
+            throw new ModelFormatException(file, "holds no LoCoMo samples (the file is empty" + (root != null
+                    && root.isArray() ? ": []" : "") + "); point locomoFile at locomo10.json or a slice of it with at "
+                    + "least one sample");
+        }
+        if (!root.isArray()) {
+            throw new ModelFormatException(file, "expected a JSON array of LoCoMo samples, found a JSON "
+                    + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         List<LocomoConversation> out = new ArrayList<>();
         for (JsonNode sample : root) {
@@ -45,7 +52,13 @@ public final class LocomoDataset {
                 throw new ModelFormatException(file, "sample " + id + " has no session_N in 'conversation'");
             }
             List<LocomoConversation.Qa> qa = new ArrayList<>();
-            for (JsonNode q : required(file, sample, "qa", id)) {
+            JsonNode questions = required(file, sample, "qa", id);
+            if (!questions.isArray() || questions.isEmpty()) {
+                throw new ModelFormatException(file, "sample " + id + " has no questions ('qa' is " + questions
+                        + "); LoCoMo scores answers to them, so it would give no result: restore its qa or remove "
+                        + "the sample");
+            }
+            for (JsonNode q : questions) {
                 int category = required(file, q, "category", id).asInt();
                 if (category < 1 || category > 5) {
                     throw new ModelFormatException(file, "sample " + id + ": QA category " + category

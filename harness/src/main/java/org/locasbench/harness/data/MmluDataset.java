@@ -42,6 +42,16 @@ public final class MmluDataset {
         if (out.isEmpty()) {
             throw new ModelFormatException(folder, "no .csv files");
         }
+        if (split.equals("test")) {
+            for (String subject : out.keySet()) {
+                Path devFile = dir.resolve("dev").resolve(subject + "_dev.csv");
+                if (!Files.isRegularFile(devFile)) {
+                    throw new ModelFormatException(devFile, "missing: subject '" + subject + "' has test questions "
+                            + "(test/" + subject + "_test.csv) but no dev file, which holds its k-shot examples; add "
+                            + "it (hendrycks' data/dev/" + subject + "_dev.csv) or remove the subject's test file");
+                }
+            }
+        }
         return out;
     }
 
@@ -61,6 +71,10 @@ public final class MmluDataset {
                 }
                 questions.add(new MmluQuestion(subject, row[0], List.of(row[1], row[2], row[3], row[4]),
                         answerIndex(file, line, row[5].trim())));
+            }
+            if (questions.isEmpty()) {
+                throw new ModelFormatException(file, "holds no questions; an MMLU file has one row per question "
+                        + "(question, four choices, answer): restore it or remove the subject");
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ModelFormatException m) {

@@ -3,13 +3,13 @@ package org.locasbench.harness.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /**
@@ -31,7 +31,7 @@ public final class Pg19Library {
         try {
             root = new ObjectMapper().readTree(manifest.toFile());
         } catch (IOException e) {
-            throw new ModelFormatException(manifest, "cannot read the PG-19 manifest: " + e.getMessage(), e);
+            throw new ModelFormatException(manifest, "cannot read the PG-19 manifest: " + JsonFields.describe(e), e);
         }
         JsonNode list = root == null ? null : root.get("books");
         if (list == null || !list.isArray() || list.isEmpty()) {
@@ -71,7 +71,7 @@ public final class Pg19Library {
             throw new ModelFormatException(book.file(), "sha256 " + sha256(bytes) + " differs from the manifest's "
                     + book.sha256() + "; the file was modified: restore it from the source listed in the manifest");
         }
-        String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        String text = org.locasbench.model.TextFiles.decodeUtf8(bytes, book.file()).replace("\r\n", "\n");
         if (text.isBlank()) {
             throw new ModelFormatException(book.file(), "book " + book.id() + " is empty");
         }

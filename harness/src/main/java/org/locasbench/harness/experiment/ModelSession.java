@@ -18,7 +18,7 @@ public record ModelSession(Qwen3Model model, TextTokenizer tokenizer, String dev
     }
 
     public static ModelSession open(Path modelDir, RunSettings run, String device) {
-        Qwen3Model model = Qwen3Model.load(modelDir, run.precision(), Devices.parse(device, "run.devices"));
+        Qwen3Model model = Qwen3Model.load(modelDir, run.precision(), Devices.available(device, "run.devices"));
         try {
             TextTokenizer tokenizer = TextTokenizer.load(modelDir);
             tokenizer.requireFits(model.config().vocabSize(), modelDir.resolve("config.json"));

@@ -34,7 +34,18 @@ public final class TestTimeTrainer implements AutoCloseable {
         /** Throw {@link NonFiniteLossException}: no metrics are written. */
         STOP,
         /** Skip that window's update (the parameters are untouched) and go on; the window is flagged. */
-        SKIP_WINDOW
+        SKIP_WINDOW;
+
+        /** {@code stop}, {@code skip_window} (or {@code skip}), any case. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static NonFinitePolicy parse(String name) {
+            return switch (name == null ? "" : name.toLowerCase(java.util.Locale.ROOT)) {
+                case "stop" -> STOP;
+                case "skip", "skip_window" -> SKIP_WINDOW;
+                default -> throw new IllegalArgumentException("'" + name + "' is not a NaN policy; use stop or "
+                        + "skip_window");
+            };
+        }
     }
 
     public TestTimeTrainer(Qwen3Model model, TrainableAdapter adapter, TrainingConfig config) {

@@ -76,18 +76,33 @@ public final class TrainingCheckpoint {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        JsonNode p;
         try {
-            JsonNode p = JSON.readTree(file.toFile());
-            List<WindowResult> results = new ArrayList<>();
+            p = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "unreadable checkpoint progress (" + org.locasbench.model.JsonFields
+                    .describe(e) + "); delete the checkpoint directory to start over", e);
+        }
+        for (String field : new String[] {"results", "generation", "windows_done", "optimizer_steps",
+            "fingerprint"}) {
+            if (p == null || !p.hasNonNull(field) || (field.equals("results") != p.get(field).isArray())) {
+                throw new ModelFormatException(file, "checkpoint progress lacks '" + field + "' (or it has the wrong "
+                        + "type); the file was not written by locas-bench: delete the checkpoint directory to start "
+                        + "over");
+            }
+        }
+        List<WindowResult> results = new ArrayList<>();
+        try {
             for (JsonNode r : p.get("results")) {
                 results.add(JSON.treeToValue(r, WindowResult.class));
             }
-            return Optional.of(new Loaded(dir, p.get("generation").asInt(), p.get("windows_done").asInt(),
-                    p.get("optimizer_steps").asInt(), results, p.get("fingerprint").asText()));
         } catch (IOException e) {
-            throw new ModelFormatException(file, "unreadable checkpoint progress (" + e.getMessage() + "); delete the "
-                    + "checkpoint directory to start over", e);
+            throw new ModelFormatException(file, "checkpoint progress has an unreadable window result ("
+                    + org.locasbench.model.JsonFields.describe(e) + "); delete the checkpoint directory to start over",
+                    e);
         }
+        return Optional.of(new Loaded(dir, p.get("generation").asInt(), p.get("windows_done").asInt(),
+                p.get("optimizer_steps").asInt(), results, p.get("fingerprint").asText()));
     }
 
     /** Puts the saved parameters and moments into a freshly created adapter and optimiser. */

@@ -16,10 +16,11 @@ public record TrainingConfig(LossKind loss, double mixLambda, double learningRat
         if (stepsPerWindow < 1) {
             throw new IllegalArgumentException("steps per window must be >= 1, got " + stepsPerWindow);
         }
-        if (mixLambda < 0 || mixLambda > 1) {
+        if (!(mixLambda >= 0 && mixLambda <= 1)) {
             throw new IllegalArgumentException("MIX lambda must be in [0, 1], got " + mixLambda);
         }
-        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(epsilon > 0) || weightDecay < 0) {
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0 && Double.isFinite(epsilon)
+                && weightDecay >= 0 && Double.isFinite(weightDecay))) {
             throw new IllegalArgumentException("AdamW needs 0 <= beta < 1, epsilon > 0, weight decay >= 0");
         }
         if (teacherContext < 1 || studentContext < 1) {

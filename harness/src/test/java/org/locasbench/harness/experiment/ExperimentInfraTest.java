@@ -118,6 +118,8 @@ class ExperimentInfraTest {
         Path dir = tmp.resolve("mmlu/test");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("algebra_test.csv"), "What is 1+1?,1,2,3,4,B\nBroken?,x,y,z\n");
+        Files.createDirectories(tmp.resolve("mmlu/dev")); // every test subject needs its dev (k-shot) file
+        Files.writeString(tmp.resolve("mmlu/dev/algebra_dev.csv"), "What is 2+2?,1,2,3,4,D\n");
         assertThatThrownBy(() -> MmluDataset.load(tmp.resolve("mmlu"), "test")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("algebra_test.csv").hasMessageContaining("row 2 has 2 choices");
         Files.writeString(dir.resolve("algebra_test.csv"), "What is 1+1?,1,2,3,4,B\n");

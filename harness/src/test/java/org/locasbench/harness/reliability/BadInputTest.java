@@ -189,9 +189,19 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void clearErrorNonZeroStatusAndNoOutput(String name, Setup setup, String expected) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve(name.replaceAll("[^a-zA-Z0-9]+", "-")));
+        MESSAGES.put(name, refused(tmp, name, setup, expected));
+    }
+
+    /**
+     * Runs one case in its own directory under {@code root} and checks the contract: exit status 2, exactly one
+     * {@code error:} line containing every {@code expected} text (file, field, fix), no stack trace, and nothing left
+     * behind (no {@code out}, no new file in the case directory, no {@code .partial} staging). Returns the error line.
+     */
+    static String refused(Path root, String name, Setup setup, String... expected) throws Exception {
+        Path dir = Files.createDirectories(root.resolve(name.replaceAll("[^a-zA-Z0-9]+", "-")));
         Path out = dir.resolve("out");
         List<String> args = setup.args(dir, out);
+        List<Path> before = listing(dir);
         PrintStream oldErr = System.err;
         PrintStream oldOut = System.out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -204,16 +214,21 @@ class BadInputTest {
             System.setErr(oldErr);
             System.setOut(oldOut);
         }
-        String message = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error: ")
-                || l.startsWith("Unknown option")).findFirst().orElse(err.toString(StandardCharsets.UTF_8));
-        // a message names the file or field it is about (picocli's usage errors name the option)
-        MESSAGES.put(name, message);
-        assertThat(code).as(message).isEqualTo(2);
+        String all = err.toString(StandardCharsets.UTF_8);
+        List<String> errors = all.lines().filter(l -> l.startsWith("error: ")).toList();
+        String message = errors.isEmpty() ? all : errors.get(0);
+        assertThat(code).as(all).isEqualTo(2);
+        assertThat(errors).as(all).hasSize(1);
         assertThat(message).contains(expected);
-        assertThat(err.toString(StandardCharsets.UTF_8)).as("one message, no stack trace").doesNotContain("\tat ");
+        assertThat(all).as("one message, no stack trace").doesNotContain("\tat ").doesNotContain("Exception:");
         assertThat(out).as("no output left behind").doesNotExist();
+        assertThat(listing(dir)).as("nothing new in the case directory").isEqualTo(before);
+        return message;
+    }
+
+    static List<Path> listing(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
-            assertThat(files.filter(p -> p.toString().contains(".partial"))).isEmpty();
+            return files.sorted().toList();
         }
     }
 }

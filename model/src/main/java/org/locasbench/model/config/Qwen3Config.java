@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /**
@@ -56,7 +56,7 @@ public record Qwen3Config(
             throw new ModelFormatException(file, "config.json not found: a model directory needs the Hugging Face "
                     + "config.json next to model.safetensors");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ModelFormatException(file, "not valid JSON (" + e.getOriginalMessage()
+            throw new ModelFormatException(file, "not valid JSON (" + JsonFields.describe(e)
                     + "); re-download the file or restore it from the model's hub repository", e);
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot read (" + e.getMessage()
@@ -69,7 +69,7 @@ public record Qwen3Config(
     }
 
     public static Qwen3Config parse(Path file, ObjectNode root) {
-        Fields f = new Fields(file, root);
+        JsonFields f = new JsonFields(file, root);
         String modelType = f.text("model_type").orElseThrow(() -> f.missing("model_type"));
         if (!modelType.equals("qwen3")) {
             throw new ModelFormatException(file, "model_type is '" + modelType
@@ -78,13 +78,23 @@ public record Qwen3Config(
         int hidden = f.requiredInt("hidden_size");
         int heads = f.requiredInt("num_attention_heads");
         int headDim = f.integer("head_dim").orElse(hidden / heads);
+        if (headDim % 2 != 0) {
+            throw new ModelFormatException(file, "head_dim is " + headDim + (root.has("head_dim") ? ""
+                    : " (hidden_size / num_attention_heads)") + ", but RoPE rotates pairs of dimensions and needs an "
+                    + "even head_dim; this config.json does not describe a Qwen3");
+        }
         refuseUnsupported(f, root);
+        int kvHeads = f.requiredInt("num_key_value_heads");
+        if (heads % kvHeads != 0) {
+            throw new ModelFormatException(file, "num_attention_heads (" + heads + ") must be a multiple of "
+                    + "num_key_value_heads (" + kvHeads + "); this config.json does not describe a Qwen3");
+        }
         return new Qwen3Config(
                 hidden,
                 f.requiredInt("intermediate_size"),
                 f.requiredInt("num_hidden_layers"),
                 heads,
-                f.requiredInt("num_key_value_heads"),
+                kvHeads,
                 headDim,
                 f.number("rms_norm_eps").orElseThrow(() -> f.missing("rms_norm_eps")),
                 ropeTheta(f, root),
@@ -136,26 +146,26 @@ public record Qwen3Config(
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(copy));
     }
 
-    private static double ropeTheta(Fields f, ObjectNode root) {
+    private static double ropeTheta(JsonFields f, ObjectNode root) {
         JsonNode params = root.get("rope_parameters");
         if (params != null && params.isObject() && params.has("rope_theta")) {
             return params.get("rope_theta").asDouble();
         }
-        return f.number("rope_theta").orElseThrow(() -> new ModelFormatException(f.file,
+        return f.number("rope_theta").orElseThrow(() -> new ModelFormatException(f.file(),
                 "missing rope_theta (neither top-level 'rope_theta' nor 'rope_parameters.rope_theta' is set); "
                         + "copy the value from the model's original config.json"));
     }
 
-    private static void refuseUnsupported(Fields f, ObjectNode root) {
+    private static void refuseUnsupported(JsonFields f, ObjectNode root) {
         if (f.bool("use_sliding_window").orElse(false)) {
-            throw new ModelFormatException(f.file, "use_sliding_window is true: sliding-window attention is not "
+            throw new ModelFormatException(f.file(), "use_sliding_window is true: sliding-window attention is not "
                     + "implemented; set it to false only if the model was trained without it");
         }
         JsonNode layerTypes = root.get("layer_types");
         if (layerTypes != null && layerTypes.isArray()) {
             for (JsonNode type : layerTypes) {
                 if (!"full_attention".equals(type.asText())) {
-                    throw new ModelFormatException(f.file, "layer_types contains '" + type.asText()
+                    throw new ModelFormatException(f.file(), "layer_types contains '" + type.asText()
                             + "': only full_attention layers are implemented");
                 }
             }
@@ -168,62 +178,18 @@ public record Qwen3Config(
             String type = scaling.has("rope_type") ? scaling.get("rope_type").asText()
                     : scaling.has("type") ? scaling.get("type").asText() : "default";
             if (!type.equals("default")) {
-                throw new ModelFormatException(f.file, key + ".rope_type is '" + type
+                throw new ModelFormatException(f.file(), key + ".rope_type is '" + type
                         + "': only the default RoPE is implemented (no YaRN/linear/dynamic scaling); remove the "
                         + "scaling or use a model without it");
             }
         }
         if (f.bool("attention_bias").orElse(false)) {
-            throw new ModelFormatException(f.file, "attention_bias is true: Qwen3 projections have no bias; "
+            throw new ModelFormatException(f.file(), "attention_bias is true: Qwen3 projections have no bias; "
                     + "this checkpoint is not a standard Qwen3");
         }
         String act = f.text("hidden_act").orElse("silu");
         if (!act.equals("silu")) {
-            throw new ModelFormatException(f.file, "hidden_act is '" + act + "': only silu (SwiGLU) is implemented");
-        }
-    }
-
-    /** Typed, error-reporting access to the JSON fields. */
-    private record Fields(Path file, ObjectNode root) {
-        Optional<String> text(String key) {
-            JsonNode n = root.get(key);
-            return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());
-        }
-
-        Optional<Integer> integer(String key) {
-            JsonNode n = root.get(key);
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() <= 0) {
-                throw new ModelFormatException(file, key + " must be a positive integer, found " + n);
-            }
-            return Optional.of(n.asInt());
-        }
-
-        int requiredInt(String key) {
-            return integer(key).orElseThrow(() -> missing(key));
-        }
-
-        Optional<Double> number(String key) {
-            JsonNode n = root.get(key);
-            if (n == null || n.isNull()) {
-                return Optional.empty();
-            }
-            if (!n.isNumber() || !(n.asDouble() > 0)) {
-                throw new ModelFormatException(file, key + " must be a positive number, found " + n);
-            }
-            return Optional.of(n.asDouble());
-        }
-
-        Optional<Boolean> bool(String key) {
-            JsonNode n = root.get(key);
-            return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asBoolean());
-        }
-
-        ModelFormatException missing(String key) {
-            return new ModelFormatException(file, "missing required field '" + key
-                    + "'; copy config.json unchanged from the model's hub repository");
+            throw new ModelFormatException(f.file(), "hidden_act is '" + act + "': only silu (SwiGLU) is implemented");
         }
     }
 }

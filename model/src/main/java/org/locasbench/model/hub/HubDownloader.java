@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,6 +55,10 @@ public final class HubDownloader {
         String endpoint = env.getOrDefault("HF_ENDPOINT", "https://huggingface.co");
         return new HubDownloader(URI.create(endpoint.endsWith("/") ? endpoint : endpoint + "/"),
                 HubCache.fromEnvironment(env), env.get("HF_TOKEN"), progress);
+    }
+
+    public URI endpoint() {
+        return endpoint;
     }
 
     public HubCache cache() {
@@ -166,7 +169,8 @@ public final class HubDownloader {
         try {
             return new ObjectMapper().readTree(resp.body());
         } catch (IOException e) {
-            throw new UncheckedIOException("GET " + uri + " returned invalid JSON", e);
+            throw new IOException("GET " + uri + " returned invalid JSON (" + org.locasbench.model.JsonFields
+                    .describe(e) + "); is HF_ENDPOINT a Hugging Face hub?", e);
         }
     }
 

@@ -63,11 +63,30 @@ public final class ModelLocator {
             return downloader.download(repo, revision);
         } catch (IOException e) {
             throw new ModelFormatException(downloader.cache().repoDir(repo), "download of " + repo + "@" + revision
-                    + " failed: " + e.getMessage(), e);
+                    + " from " + downloader.endpoint() + " failed (" + cause(e) + "); check the network and "
+                    + "HF_ENDPOINT, or pass a local model directory (HF_HUB_OFFLINE=1 forbids downloads)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while downloading " + repo, e);
         }
+    }
+
+    /**
+     * What failed, even when the exception has no message (the JDK's HTTP client throws a bare ConnectException for
+     * "connection refused"): its class and the first message found along the cause chain.
+     */
+    static String cause(Throwable e) {
+        String message = null;
+        for (Throwable x = e; x != null && message == null; x = x.getCause()) {
+            if (x.getMessage() != null && !x.getMessage().isBlank()) {
+                message = x.getMessage();
+            }
+        }
+        String name = e.getClass().getName();
+        if (message == null && e instanceof java.net.ConnectException) {
+            message = "connection refused"; // the JDK's HTTP client gives a bare ConnectException for it
+        }
+        return name + (message != null ? ": " + message : "");
     }
 
     private static String hubIdOf(Path repoFolder) {

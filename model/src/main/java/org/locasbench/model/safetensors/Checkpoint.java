@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /**
@@ -59,7 +60,7 @@ public final class Checkpoint {
             }
             return weightMap;
         } catch (IOException e) {
-            throw new ModelFormatException(index, "cannot read the shard index: " + e.getMessage(), e);
+            throw new ModelFormatException(index, "cannot read the shard index: " + JsonFields.describe(e), e);
         }
     }
 

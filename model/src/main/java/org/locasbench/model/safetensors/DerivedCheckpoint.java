@@ -3,13 +3,11 @@ package org.locasbench.model.safetensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
+import org.locasbench.model.AtomicFiles;
 import org.locasbench.model.ModelFormatException;
 import org.locasbench.model.config.Qwen3Config;
 
@@ -68,28 +66,22 @@ public final class DerivedCheckpoint {
         return this;
     }
 
+    /** Writes the directory as one unit ({@link AtomicFiles#writeDirectory}): nothing looks complete if cut off. */
     public void write(Path outDir) throws IOException {
-        if (Files.exists(outDir) && (!Files.isDirectory(outDir) || hasEntries(outDir))) {
-            throw new ModelFormatException(outDir, "output directory exists and is not empty; choose a new --out or "
-                    + "delete it");
-        }
         Checkpoint base = Checkpoint.open(baseDir);
         for (String name : replaced.keySet()) {
             if (!base.has(name)) {
                 throw new IllegalArgumentException("replaced tensor '" + name + "' is not in the base checkpoint");
             }
         }
-        Path parent = outDir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".partial-");
-        try {
+        AtomicFiles.writeDirectory(outDir, staging -> {
             ShardedWriter writer = new ShardedWriter();
             for (String name : base.names()) {
                 TensorEntry entry = base.entry(name);
                 StoredType type = storedType != null ? storedType : entry.type();
                 Replacement r = replaced.get(name);
                 if (r != null) {
-                    writer.add(name, type, r.shape(), SafetensorsWriter.floatSource(r.values(), type));
+                    writer.add(name, type, r.shape(), SafetensorsWriter.floatSource(name, r.values(), type));
                 } else {
                     writer.add(name, type, entry.shape(), copy(base, entry, type));
                 }
@@ -102,11 +94,7 @@ public final class DerivedCheckpoint {
                     Files.copy(baseDir.resolve(f), staging.resolve(f));
                 }
             }
-            Files.deleteIfExists(outDir);
-            Files.move(staging, outDir, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteTree(staging);
-        }
+        });
     }
 
     /** A base tensor as {@code type}: its bytes when the dtype is kept, else widened and narrowed chunk by chunk. */
@@ -131,6 +119,12 @@ public final class DerivedCheckpoint {
                     throw new ModelFormatException(base.fileOf(entry.name()), "tensor '" + entry.name() + "' holds a "
                             + "non-finite value; the base checkpoint is corrupt");
                 }
+                int bad = FloatConversion.firstUnstorable(chunk, 0, count, type);
+                if (bad >= 0) {
+                    throw new IllegalArgumentException("tensor '" + entry.name() + "' of " + base.fileOf(entry.name())
+                            + ": element " + (off / width + bad) + " " + FloatConversion.whyUnstorable(chunk[bad], type)
+                            + "; nothing was written");
+                }
                 encoded.clear();
                 FloatConversion.narrow(chunk, 0, count, type, encoded);
                 out.write(encoded.array(), 0, encoded.position());
@@ -147,22 +141,5 @@ public final class DerivedCheckpoint {
             case F64 -> "float64";
             default -> throw new IllegalArgumentException("not a float dtype: " + type);
         };
-    }
-
-    private static boolean hasEntries(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isPresent();
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -90,6 +90,32 @@ public final class FloatConversion {
         }
     }
 
+    /**
+     * The index of the first of {@code count} values from {@code from} that is not finite, or not once stored as
+     * {@code type} (an F16 overflow past +-65504, a BF16 rounding past the fp32 range), or -1: what
+     * {@link #narrow} would write as NaN/Inf, which no reader of this project accepts back.
+     */
+    public static int firstUnstorable(float[] values, int from, int count, StoredType type) {
+        for (int i = from; i < from + count; i++) {
+            float v = values[i];
+            boolean bad = switch (type) {
+                case BF16 -> (floatToBf16(v) & 0x7f80) == 0x7f80;
+                case F16 -> (floatToF16(v) & 0x7c00) == 0x7c00;
+                default -> !Float.isFinite(v);
+            };
+            if (bad) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Why {@code value} cannot be stored as {@code type}, for an error message: "is NaN", "is 1.0E6, beyond ...". */
+    public static String whyUnstorable(float value, StoredType type) {
+        return "is " + value + (Float.isFinite(value) ? ", beyond the range of " + type + (type == StoredType.F16
+                ? " (largest finite value 65504): store the checkpoint as bf16 or f32 (--dtype)" : "") : "");
+    }
+
     /** fp32 -> IEEE half, round-to-nearest-even (as torch's {@code .half()}); overflow gives Inf. */
     public static short floatToF16(float value) {
         int bits = Float.floatToRawIntBits(value);

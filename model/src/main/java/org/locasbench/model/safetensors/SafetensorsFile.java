@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.locasbench.model.JsonFields;
 import org.locasbench.model.ModelFormatException;
 
 /**
@@ -81,7 +82,7 @@ public final class SafetensorsFile {
         try {
             root = JSON.readTree(header);
         } catch (IOException e) {
-            throw new ModelFormatException(path, "header is not valid JSON (" + e.getMessage()
+            throw new ModelFormatException(path, "header is not valid JSON (" + JsonFields.describe(e)
                     + "); the file is corrupt: download it again", e);
         }
         if (root == null || !root.isObject()) {
@@ -237,8 +238,8 @@ public final class SafetensorsFile {
             long bad = FloatConversion.widenChecked(src, e.type(), n, dst);
             if (bad >= 0) {
                 throw new ModelFormatException(path, "tensor '" + name + "' holds a non-finite value (NaN or Inf) at "
-                        + "element " + (first + bad) + "; the checkpoint is corrupt or was saved after training "
-                        + "diverged: use another checkpoint");
+                        + "element " + (first + bad) + "; the file is corrupt or was saved after training diverged: "
+                        + "use another one");
             }
         }
     }

@@ -49,7 +49,7 @@ public final class SafetensorsWriter {
     /** Adds an fp32 tensor, stored as {@code type} (F32, BF16 or F16 rounded to nearest even, F64 exact). */
     public SafetensorsWriter add(String name, float[] values, long[] shape, StoredType type) {
         checkCount(name, values.length, shape);
-        return add(name, type, shape, floatSource(() -> values, type));
+        return add(name, type, shape, floatSource(name, () -> values, type));
     }
 
     /** Adds an fp64 tensor, stored exactly as F64. */
@@ -81,10 +81,18 @@ public final class SafetensorsWriter {
         return this;
     }
 
-    /** A source that computes fp32 values when written and encodes them as {@code type}. */
-    public static TensorSource floatSource(java.util.function.Supplier<float[]> values, StoredType type) {
+    /**
+     * A source that computes fp32 values when written and encodes them as {@code type}. A value that is NaN/Inf, or
+     * becomes Inf as {@code type}, stops the write (nothing is renamed into place): no reader here accepts it back.
+     */
+    public static TensorSource floatSource(String name, java.util.function.Supplier<float[]> values, StoredType type) {
         return out -> {
             float[] v = values.get();
+            int bad = FloatConversion.firstUnstorable(v, 0, v.length, type);
+            if (bad >= 0) {
+                throw new IllegalArgumentException("tensor '" + name + "': element " + bad + " "
+                        + FloatConversion.whyUnstorable(v[bad], type) + "; nothing was written");
+            }
             ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
             int per = chunk.capacity() / type.bytes();
             for (int from = 0; from < v.length; from += per) {

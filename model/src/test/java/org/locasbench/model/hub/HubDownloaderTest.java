@@ -103,6 +103,20 @@ class HubDownloaderTest {
         assertThat(blobs.resolve(sha256(files.get("model.safetensors")) + ".incomplete")).doesNotExist();
     }
 
+    /** A refused connection has no message of its own: the error names the endpoint and the cause's class. */
+    @Test
+    void unreachableEndpointNamesTheEndpointAndTheCause() throws Exception {
+        java.net.URI closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = java.net.URI.create("http://127.0.0.1:" + s.getLocalPort() + "/"); // closed again below
+        }
+        ModelLocator locator = new ModelLocator(new HubDownloader(closed, new HubCache(tmp.resolve("hub2")), null,
+                msg -> { }), false);
+        assertThatThrownBy(() -> locator.resolve("Qwen/Qwen3-0.6B")).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("download of Qwen/Qwen3-0.6B@main from " + closed + " failed (java.net."
+                        + "ConnectException").hasMessageContaining("HF_ENDPOINT").hasMessageNotContaining("null");
+    }
+
     @Test
     void offlineWithoutCacheSaysWhatToDo() {
         ModelLocator offline = new ModelLocator(downloader(), true);
