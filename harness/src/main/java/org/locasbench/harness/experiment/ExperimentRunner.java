@@ -23,6 +23,7 @@ public final class ExperimentRunner {
     }
 
     public static <U, M, P> Report run(Experiment<U, M, P> e, RunSettings run, Shard shard) throws Exception {
+        run.devices().forEach(d -> org.locasbench.harness.config.Devices.available(d, "run.devices"));
         List<U> units = shard.select(e.units());
         if (units.isEmpty()) {
             throw new IllegalArgumentException("shard " + shard + " has no units: the experiment has "

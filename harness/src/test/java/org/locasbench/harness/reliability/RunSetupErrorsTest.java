@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.locasbench.harness.experiment.ModelSession;
+import org.locasbench.harness.config.Devices;
 import org.locasbench.harness.reliability.BadInputTest.Setup;
 import org.locasbench.model.TestData;
 
@@ -65,13 +65,14 @@ class RunSetupErrorsTest {
             c.add(Arguments.of("--device gpu without CUDA", (Setup) (d, out) -> List.of("ttt", "--model",
                     TINY.toString(), "--ids", IDS.toString(), "--device", "gpu", "--out", out.toString()),
                     new String[] {"error: --device gpu: this machine has no GPU (devices: cpu)"}));
-            c.add(Arguments.of("--set devices=gpu:7", (Setup) (d, out) -> List.of("run", "pg19", "--set",
-                    "devices=gpu:7", "--out", out.toString()), new String[] {"error: invalid config value 'devices': "
-                        + "gpu:7: this machine has no GPU (devices: cpu)"}));
+            c.add(Arguments.of("--set run.devices=gpu:7", (Setup) (d, out) -> List.of("run", "pg19", "--set",
+                    "run.devices=gpu:7", "--out", out.toString()), new String[] {"error: run.devices: gpu:7: this "
+                        + "machine has no GPU (devices: cpu)"}));
         }
         c.add(Arguments.of("--device tpu", (Setup) (d, out) -> List.of("score", "--model", TINY.toString(), "--ids",
                 IDS.toString(), "--device", "tpu", "--out", out.toString()),
-                new String[] {"error: --device tpu: not a device; use cpu, gpu or gpu:N"}));
+                new String[] {"error: invalid config value 'run.devices': 'tpu' is not a device (use cpu, gpu or gpu:N) "
+                        + "(set by --device)"}));
         c.add(Arguments.of("merge of a missing directory", (Setup) (d, out) -> List.of("merge", copyShard(d, "s0")
                 .toString(), d.resolve("nope").toString(), "--out", out.toString()),
                 new String[] {"nope: no such results directory", "run --shard i/n"}));
@@ -125,13 +126,13 @@ class RunSetupErrorsTest {
     /** The device check itself, for machines with and without GPUs. */
     @Test
     void devicesAreCheckedAgainstTheGpusTheMachineHas() {
-        assertThat(ModelSession.parseDevice("gpu:1", "--device", () -> 2)).isEqualTo(Device.gpu(1));
-        assertThat(ModelSession.parseDevice("cpu:3", "--device", () -> 0)).isEqualTo(Device.cpu());
-        assertThatThrownBy(() -> ModelSession.parseDevice("gpu:7", "--device", () -> 2))
+        assertThat(Devices.available("gpu:1", "--device", () -> 2)).isEqualTo(Device.gpu(1));
+        assertThat(Devices.available("cpu:3", "--device", () -> 0)).isEqualTo(Device.cpu());
+        assertThatThrownBy(() -> Devices.available("gpu:7", "--device", () -> 2))
                 .hasMessage("--device gpu:7: this machine has 2 GPUs: gpu:0, gpu:1");
-        assertThatThrownBy(() -> ModelSession.parseDevice("gpu:1", "--device", () -> 1))
+        assertThatThrownBy(() -> Devices.available("gpu:1", "--device", () -> 1))
                 .hasMessage("--device gpu:1: this machine has 1 GPU: gpu:0");
-        assertThatThrownBy(() -> ModelSession.parseDevice("gpu", "--device", () -> 0))
+        assertThatThrownBy(() -> Devices.available("gpu", "--device", () -> 0))
                 .hasMessageStartingWith("--device gpu: this machine has no GPU (devices: cpu)");
     }
 
