@@ -35,14 +35,15 @@ public final class SummaryTable {
         return sb.toString();
     }
 
-    /** Per MMLU variant: macro and micro accuracy, questions. */
+    /** Per MMLU variant: macro and micro accuracy, questions, questions/s and tokens/s (fed, padding included). */
     public static String mmlu(List<Result> results) {
-        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "variant", "macro acc",
-                "micro acc", "questions"));
+        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s %8s %9s%n", "variant", "macro acc",
+                "micro acc", "questions", "q/s", "tok/s"));
         for (Result r : results) {
-            sb.append(String.format("%-16s %10.4f %10.4f %10d%n", variant(r), r.metricOr(Metrics.MACRO_ACCURACY,
-                    Double.NaN), r.metricOr(Metrics.MICRO_ACCURACY, Double.NaN),
-                    (long) r.metricOr(Metrics.QUESTIONS, 0)));
+            sb.append(String.format("%-16s %10.4f %10.4f %10d %8.2f %9.0f%n", variant(r),
+                    r.metricOr(Metrics.MACRO_ACCURACY, Double.NaN), r.metricOr(Metrics.MICRO_ACCURACY, Double.NaN),
+                    (long) r.metricOr(Metrics.QUESTIONS, 0), r.metricOr(Metrics.QUESTIONS_PER_SECOND, Double.NaN),
+                    r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN)));
         }
         return sb.toString();
     }

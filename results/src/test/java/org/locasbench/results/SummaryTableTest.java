@@ -27,7 +27,8 @@ class SummaryTableTest {
     @Test
     void mmluAndLocomoTables() {
         assertThat(SummaryTable.of("mmlu", List.of(SampleResults.mmlu())))
-                .contains("locas-sidecar        0.5000     0.5000          2");
+                .contains("locas-sidecar        0.5000     0.5000          2     1.00       400")
+                .contains("q/s", "tok/s");
         String locomo = SummaryTable.of("locomo", List.of(SampleResults.locomo()));
         assertThat(locomo.lines().toList().get(1))
                 .isEqualTo("conv-26  none                       0.2500        -   0.5000        -        -   0.0000"

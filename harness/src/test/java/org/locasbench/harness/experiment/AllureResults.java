@@ -1,27 +1,25 @@
 package org.locasbench.harness.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qameta.allure.Allure;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.locasbench.results.Result;
+import org.locasbench.results.ResultFiles;
+import org.locasbench.results.plot.ResultPlots;
 
-/** Puts a run's parameters, metrics JSON and curve plot into the Allure result of the current test. */
+/** Puts a run's parameters, result JSON and plot into the Allure result of the current test. */
 final class AllureResults {
     private AllureResults() {}
 
-    static void attach(ObjectNode result, String svg) {
-        JsonNode p = result.get("parameters");
-        p.fields().forEachRemaining(e -> {
-            if (!e.getValue().isNull()) {
-                Allure.parameter(e.getKey(), e.getValue().asText());
-            }
-        });
+    static void attach(Result result, String svg) {
+        result.method().asParameters().forEach(Allure::parameter);
         // the commit changes every run; excluded so Allure's history id stays stable across commits
-        Allure.parameter("commit", result.path("environment").path("git_commit").asText("unknown"), true);
-        Allure.addAttachment(result.get("name").asText() + ".json", "application/json",
-                ResultsWriter.toJson(result), ".json");
+        String commit = result.environment().gitCommit();
+        Allure.parameter("commit", commit == null ? "unknown" : commit, true);
+        Allure.addAttachment(result.name() + ".json", "application/json", ResultFiles.toJson(result), ".json");
         if (svg != null) {
-            Allure.addAttachment(result.get("name").asText() + ".svg", "image/svg+xml", svg, ".svg");
+            Allure.addAttachment(result.name() + ".svg", "image/svg+xml", svg, ".svg");
         }
     }
 
@@ -30,13 +28,13 @@ final class AllureResults {
         return Path.of("target", "results", experiment);
     }
 
-    /** A per-window NLL plot of one run, with the no-memory baseline overlaid when given. */
-    static String curve(String title, ObjectNode run, ObjectNode baseline) {
-        CurvePlot plot = new CurvePlot(title, "tokens streamed", "mean NLL of the window (nats)");
-        for (ObjectNode r : baseline == null || baseline == run ? new ObjectNode[] {run}
-                : new ObjectNode[] {baseline, run}) {
-            StreamingExperiment.addWindowCurve(plot, r);
+    /** A per-window NLL plot of one run, with the no-memory baseline overlaid when given; null where none can draw. */
+    static String curve(String title, Result run, Result baseline) {
+        List<Result> results = new ArrayList<>();
+        if (baseline != null && baseline != run) {
+            results.add(baseline);
         }
-        return plot.toSvg(900, 500);
+        results.add(run);
+        return ResultPlots.windowCurves(title, results).toSvg(900, 500);
     }
 }

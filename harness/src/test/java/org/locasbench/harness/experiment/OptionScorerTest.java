@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.locasbench.harness.config.ConfigLoader;
+import org.locasbench.harness.config.MmluSettings;
+import org.locasbench.harness.config.RunSettings;
 import org.locasbench.harness.data.MmluDataset;
 import org.locasbench.harness.data.MmluQuestion;
 import org.locasbench.model.TestData;
@@ -25,7 +28,7 @@ import org.locasbench.model.tokenizer.TextTokenizer;
  * code MMLU ran before batching) on the bundled model, fp32 CPU.
  */
 class OptionScorerTest {
-    static ExperimentConfig config;
+    static MmluSettings mmlu;
     static ModelSession session;
     static List<long[]> prompts = new ArrayList<>();
     static long[][] options;
@@ -34,8 +37,10 @@ class OptionScorerTest {
     @BeforeAll
     static void setUp() {
         System.setProperty("locas.data.dir", TestData.dataDir().toString());
-        config = ConfigLoader.load("mmlu", null, List.of(), new Properties());
-        session = ModelSession.open(ModelSession.resolveModel(config), config, "cpu");
+        ConfigLoader.Layers layers = load();
+        mmlu = layers.section("mmlu", MmluSettings.class);
+        RunSettings run = layers.common().run();
+        session = ModelSession.open(ModelSession.resolveModel(run), run, "cpu");
         TreeMap<String, List<MmluQuestion>> test = MmluDataset.load(TestData.dataDir().resolve("mmlu"), "test");
         TreeMap<String, List<MmluQuestion>> dev = MmluDataset.load(TestData.dataDir().resolve("mmlu"), "dev");
         // four questions of each subject, subjects interleaved: lengths vary and arrive unsorted
@@ -78,7 +83,7 @@ class OptionScorerTest {
     @ValueSource(ints = {1, 3, 8})
     void batchedSingleForwardGivesThePerOptionPathsLogProbsAndAnswers(int batchSize) {
         assertThat(prompts.stream().mapToInt(p -> p.length).distinct().count()).as("lengths differ").isGreaterThan(3);
-        OptionScorer.Result r = OptionScorer.score(session.model(), LayerAdapter.NONE, prompts, options, batchSize,
+        OptionScorer.Scores r = OptionScorer.score(session.model(), LayerAdapter.NONE, prompts, options, batchSize,
                 null, OptionScorer.Progress.NONE);
         for (int i = 0; i < prompts.size(); i++) {
             for (int o = 0; o < 4; o++) {
@@ -114,7 +119,7 @@ class OptionScorerTest {
         long[][] multi = {options[0], {options[1][0], options[0][0]}, options[2], options[3]};
         List<long[]> few = prompts.subList(0, 3);
         List<Integer> progress = new ArrayList<>();
-        OptionScorer.Result r = OptionScorer.score(session.model(), LayerAdapter.NONE, few, multi, 8, null,
+        OptionScorer.Scores r = OptionScorer.score(session.model(), LayerAdapter.NONE, few, multi, 8, null,
                 (n, tokens) -> progress.add(n));
         assertThat(r.forwards()).isEqualTo(12);
         assertThat(progress).containsExactly(1, 1, 1);
@@ -147,15 +152,26 @@ class OptionScorerTest {
 
     @Test
     void batchKeysAreValidatedByName() {
-        assertThat(config.mmluBatchSize()).isEqualTo(8);
-        assertThat(ConfigLoader.load("mmlu", null, List.of("mmluBatchSize=3", "mmluBatchTokens=null"),
-                new Properties()).mmluBatchTokens()).isNull();
-        assertThatThrownBy(() -> ConfigLoader.load("mmlu", null, List.of("mmluBatchSize=0"), new Properties()))
-                .hasMessageContaining("invalid config value 'mmluBatchSize'");
-        assertThatThrownBy(() -> ConfigLoader.load("mmlu", null, List.of("mmluBatchSize=null"), new Properties()))
-                .hasMessageContaining("invalid config value 'mmluBatchSize'");
-        assertThatThrownBy(() -> ConfigLoader.load("mmlu", null, List.of("mmluBatchTokens=0"), new Properties()))
-                .hasMessageContaining("invalid config value 'mmluBatchTokens'");
-        assertThat(ConfigLoader.load("pg19", null, List.of(), new Properties()).mmluBatchSize()).isNull();
+        assertThat(mmlu.batchSize()).isEqualTo(8);
+        assertThat(load("mmlu.batchSize=3", "mmlu.batchTokens=null").section("mmlu", MmluSettings.class)
+                .batchTokens()).isNull();
+        assertThatThrownBy(() -> load("mmlu.batchSize=0").section("mmlu", MmluSettings.class))
+                .hasMessageContaining("invalid config value 'mmlu.batchSize'");
+        assertThatThrownBy(() -> load("mmlu.batchSize=null").section("mmlu", MmluSettings.class))
+                .hasMessageContaining("invalid config value 'mmlu.batchSize'");
+        assertThatThrownBy(() -> load("mmlu.batchTokens=0").section("mmlu", MmluSettings.class))
+                .hasMessageContaining("invalid config value 'mmlu.batchTokens'");
+        // the mmlu section belongs to the mmlu experiment only
+        ConfigLoader.Layers pg19 = ConfigLoader.load(ExperimentKind.PG19.id(), ExperimentKind.PG19.sections(), null,
+                List.of(), new Properties());
+        assertThatThrownBy(() -> pg19.section("mmlu", MmluSettings.class)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ConfigLoader.load(ExperimentKind.PG19.id(), ExperimentKind.PG19.sections(), null,
+                List.of(ConfigLoader.Setting.parse("mmlu.batchSize=3", "--set")), new Properties()))
+                .hasMessageContaining("invalid config value 'mmlu': unknown section");
+    }
+
+    private static ConfigLoader.Layers load(String... settings) {
+        return ConfigLoader.load(ExperimentKind.MMLU.id(), ExperimentKind.MMLU.sections(), null,
+                Arrays.stream(settings).map(t -> ConfigLoader.Setting.parse(t, "--set")).toList(), new Properties());
     }
 }
