@@ -23,7 +23,7 @@ public final class LocomoDataset {
         }
         if (root == null || root.isMissingNode() || (root.isArray() && root.isEmpty())) {
             throw new ModelFormatException(file, "holds no LoCoMo samples (the file is empty" + (root != null
-                    && root.isArray() ? ": []" : "") + "); point locomoFile at locomo10.json or a slice of it with at "
+                    && root.isArray() ? ": []" : "") + "); point locomo.file at locomo10.json or a slice of it with at "
                     + "least one sample");
         }
         if (!root.isArray()) {

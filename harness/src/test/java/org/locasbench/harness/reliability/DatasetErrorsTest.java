@@ -40,7 +40,7 @@ class DatasetErrorsTest {
     static Setup locomo(String json) {
         return (d, out) -> {
             Files.writeString(d.resolve("locomo.json"), json);
-            return List.of("run", "locomo", "--set", "locomoFile=" + d.resolve("locomo.json"), "--out",
+            return List.of("run", "locomo", "--set", "locomo.file=" + d.resolve("locomo.json"), "--out",
                     out.toString());
         };
     }
@@ -55,7 +55,7 @@ class DatasetErrorsTest {
             if (devCsv != null) {
                 Files.writeString(d.resolve("mmlu/dev/algebra_dev.csv"), devCsv);
             }
-            return List.of("run", "mmlu", "--set", "mmluDir=" + d.resolve("mmlu"), "--out", out.toString());
+            return List.of("run", "mmlu", "--set", "mmlu.dir=" + d.resolve("mmlu"), "--out", out.toString());
         };
     }
 
@@ -63,7 +63,7 @@ class DatasetErrorsTest {
         String conv = Files.readString(LOCOMO);
         List<Arguments> c = new ArrayList<>();
         c.add(Arguments.of("an empty LoCoMo file", locomo(""), new String[] {"locomo.json: holds no LoCoMo samples",
-            "locomoFile"}));
+            "locomo.file"}));
         c.add(Arguments.of("a LoCoMo file with no samples", locomo("[]"), new String[] {"locomo.json: holds no "
             + "LoCoMo samples (the file is empty: [])"}));
         c.add(Arguments.of("a conversation without questions", locomo(conv.replaceFirst("(?s)\"qa\"\\s*:\\s*\\[.*\\]"

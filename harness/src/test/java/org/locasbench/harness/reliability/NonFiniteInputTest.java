@@ -115,8 +115,8 @@ class NonFiniteInputTest {
                 "--lr", "1e30", "--steps", "3", "--json", d.resolve("lora.json").toString(), "--out", out.toString()),
                 new String[] {"at window", "lower the learning rate"}));
         c.add(Arguments.of("run: training diverges", (Setup) (d, out) -> List.of("run", "pg19", "--set",
-                "methods=locas", "--set", "lr=1e30", "--set", "stepsPerWindow=3", "--set", "maxTokens=512",
-                "--out", out.toString()), new String[] {"at window", "lower the learning rate", "--set lr="}));
+                "run.methods=locas", "--set", "locas.lr=1e30", "--set", "training.stepsPerWindow=3", "--set", "pg19.maxTokens=512",
+                "--out", out.toString()), new String[] {"at window", "lower the learning rate", "--set locas.lr="}));
         return c.stream();
     }
 

@@ -107,7 +107,7 @@ class OutputLocationTest {
         c.add(Arguments.of("run --out a regular file", (Setup) (d, out) -> List.of("run", "pg19", "--out",
                 file(d, "results").toString()), new String[] {"--out ", "results: is an existing file"}));
         c.add(Arguments.of("run checkpointDir under a regular file", (Setup) (d, out) -> List.of("run", "pg19",
-                "--set", "checkpointDir=" + file(d, "f").resolve("ckpt"), "--out", out.toString()),
+                "--set", "reliability.checkpointDir=" + file(d, "f").resolve("ckpt"), "--out", out.toString()),
                 new String[] {"checkpointDir ", "which is a file"}));
         c.add(Arguments.of("merge --out a regular file", (Setup) (d, out) -> List.of("merge", d.toString(),
                 "--out", file(d, "merged").toString()), new String[] {"--out ", "merged: is an existing file"}));

@@ -37,7 +37,7 @@ class RunSetupErrorsTest {
         tmp = Files.createTempDirectory("run-setup");
         System.setProperty("locas.data.dir", TestData.dataDir().toString());
         shard = tmp.resolve("shard0");
-        int code = OutputLocationTest.run("run", "pg19", "--set", "methods=none", "--set", "maxTokens=512",
+        int code = OutputLocationTest.run("run", "pg19", "--set", "run.methods=none", "--set", "pg19.maxTokens=512",
                 "--out", shard.toString()).code();
         assertThat(code).isZero();
     }
