@@ -1,42 +1,40 @@
 package org.locasbench.harness.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qameta.allure.Allure;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import org.locasbench.results.Result;
+import org.locasbench.results.ResultFiles;
+import org.locasbench.results.plot.ResultPlots;
 
-/** Puts a run's parameters, metrics JSON and curve plot into the Allure result of the current test. */
+/** Puts a result's method parameters, its JSON and its curve plot into the Allure result of the current test. */
 final class AllureResults {
     private AllureResults() {}
 
-    static void attach(ObjectNode result, String svg) {
-        JsonNode p = result.get("parameters");
-        p.fields().forEachRemaining(e -> {
-            if (!e.getValue().isNull()) {
-                Allure.parameter(e.getKey(), e.getValue().asText());
-            }
-        });
+    /** Parameters from {@link org.locasbench.results.MethodInfo#asParameters()}, the JSON, and the SVG when not null. */
+    static void attach(Result result, String svg) {
+        result.method().asParameters().forEach(Allure::parameter);
         // the commit changes every run; excluded so Allure's history id stays stable across commits
-        Allure.parameter("commit", result.path("environment").path("git_commit").asText("unknown"), true);
-        Allure.addAttachment(result.get("name").asText() + ".json", "application/json",
-                ResultsWriter.toJson(result), ".json");
+        Allure.parameter("commit", result.environment().gitCommit(), true);
+        Allure.addAttachment(result.name() + ".json", "application/json", ResultFiles.toJson(result), ".json");
         if (svg != null) {
-            Allure.addAttachment(result.get("name").asText() + ".svg", "image/svg+xml", svg, ".svg");
+            Allure.addAttachment(result.name() + ".svg", "image/svg+xml", svg, ".svg");
         }
     }
 
-    /** Results of the suites go where `mvn verify` users look: harness/target/results/EXPERIMENT. */
+    /** Results of the suites go where `mvn verify` users look: harness/target/results/EXPERIMENT (the gate reads it). */
     static Path resultsDir(String experiment) {
         return Path.of("target", "results", experiment);
     }
 
-    /** A per-window NLL plot of one run, with the no-memory baseline overlaid when given. */
-    static String curve(String title, ObjectNode run, ObjectNode baseline) {
-        CurvePlot plot = new CurvePlot(title, "tokens streamed", "mean NLL of the window (nats)");
-        for (ObjectNode r : baseline == null || baseline == run ? new ObjectNode[] {run}
-                : new ObjectNode[] {baseline, run}) {
-            StreamingExperiment.addWindowCurve(plot, r);
-        }
-        return plot.toSvg(900, 500);
+    /** Writes {@code result} to {@code target/results/<experiment>/<name>.json}. */
+    static Path write(Result result) throws IOException {
+        return ResultFiles.write(resultsDir(result.experiment()), result);
+    }
+
+    /** The per-window NLL curves of {@code results} overlaid, as SVG; null where this JVM cannot draw. */
+    static String curve(String title, List<Result> results) {
+        return ResultPlots.windowCurves(title, results).toSvg(900, 500);
     }
 }
