@@ -76,14 +76,17 @@ class CliTest {
         Result ttt = run("ttt", "--model", TINY, "--ids", IDS, "--window", "8", "--context", "8", "--width", "8",
                 "--lr", "0.05", "--steps", "2", "--out", trained.toString());
         assertThat(ttt.code()).as(ttt.err()).isZero();
-        assertThat(ttt.json().get("windows")).hasSize(3);
+        assertThat(ttt.json().get("windows")).as("24 ids in windows of 8").hasSize(3);
         double sidecar = run("nll", "--model", TINY, "--ids", IDS, "--memory", trained.toString()).json()
                 .get("mean_nll").asDouble();
-        assertThat(sidecar).isNotEqualTo(base);
+        System.out.printf("tiny fixture: NLL %.5f frozen, %.5f with the memory trained on the same ids%n", base,
+                sidecar);
+        // observed: 6.435 frozen, 5.442 with the memory; a memory that did not learn would give the frozen NLL
+        assertThat(sidecar).as("a memory trained on these ids predicts them better").isLessThan(base - 0.1);
         Path dense = tmp.resolve("dense");
-        // f32: exact; the default (auto) keeps the base's bf16 and rounds the fused rows (1.6e-4 NLL here)
-        assertThat(run("to-dense", "--model", TINY, "--memory", trained.toString(), "--out", dense.toString(),
-                "--dtype", "f32").code()).isZero();
+        // f32: exact fusion (the default, auto, keeps the fixture's bf16 and rounds the fused rows: ~1.6e-4 off)
+        assertThat(run("to-dense", "--model", TINY, "--memory", trained.toString(), "--dtype", "f32", "--out",
+                dense.toString()).code()).isZero();
         double fused = run("nll", "--model", dense.toString(), "--ids", IDS).json().get("mean_nll").asDouble();
         assertThat(fused).isCloseTo(sidecar, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(Files.readString(dense.resolve("config.json"))).contains("\"intermediate_size\" : 200");
@@ -95,14 +98,16 @@ class CliTest {
         Result ttt = run("lora-ttt", "--model", TINY, "--ids", IDS, "--window", "8", "--context", "8", "--rank", "4",
                 "--dropout", "0", "--lr", "0.05", "--steps", "2", "--out", adapter.toString());
         assertThat(ttt.code()).as(ttt.err()).isZero();
-        assertThat(ttt.json().get("lr").asDouble()).isEqualTo(0.05);
         assertThat(adapter.resolve("adapter_config.json")).exists();
         Path merged = tmp.resolve("merged");
         Result merge = run("lora-merge", "--model", TINY, "--adapter", adapter.toString(), "--out", merged.toString());
         assertThat(merge.code()).as(merge.err()).isZero();
         assertThat(Files.readString(merged.resolve("config.json"))).contains("\"intermediate_size\" : 192");
+        // without --lr, lora-ttt trains with lora.lr of common.yaml (not locas.lr, which ttt's --lr stands for)
         Result defaults = run("lora-ttt", "--model", TINY, "--ids", IDS, "--window", "8", "--rank", "2");
-        assertThat(defaults.json().get("lr").asDouble()).as("Temp-Lora default").isEqualTo(5e-5);
+        var yaml = org.locasbench.harness.config.ConfigLoader.commonDefaults().common();
+        assertThat(yaml.lora().lr()).isNotEqualTo(yaml.locas().lr());
+        assertThat(defaults.json().get("lr").asDouble()).as("lora.lr of common.yaml").isEqualTo(yaml.lora().lr());
     }
 
     @Test
@@ -114,9 +119,12 @@ class CliTest {
         assertThat(missing.err()).startsWith("error: ").contains("nope");
         Result negative = run("ttt", "--model", TINY, "--ids", IDS, "--lr", "-1");
         assertThat(negative.code()).isEqualTo(2);
-        assertThat(negative.err()).contains("learning rate must be a positive number");
+        assertThat(negative.err()).startsWith("error: invalid config value 'locas.lr': must be a positive "
+                + "learning rate").contains("(set by --lr)");
         Result zeroWindow = run("ttt", "--model", TINY, "--ids", IDS, "--window", "0");
-        assertThat(zeroWindow.err()).contains("window size must be positive");
+        assertThat(zeroWindow.code()).isEqualTo(2);
+        assertThat(zeroWindow.err()).startsWith("error: invalid config value 'window.size'").contains("got 0")
+                .contains("(set by --window)");
         Result tooWide = run("memorize", "--model", TINY, "--ids", IDS, "--width", "999", "--out", out.toString());
         assertThat(tooWide.code()).isEqualTo(2);
         assertThat(tooWide.err()).contains("memory width must be in 1..192");

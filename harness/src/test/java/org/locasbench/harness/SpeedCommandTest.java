@@ -39,12 +39,23 @@ class SpeedCommandTest {
             assertThat(mean).isCloseTo(0, within(1e-3));
             assertThat(Math.sqrt(square - mean * mean)).isCloseTo(0.02, within(5e-4));
             assertThat(random.layer(0).inputNorm().toFloatArray()).containsOnly(1f);
-            NDArray ids = scope.create(new long[] {1, 2, 3, 4}, new Shape(1, 4));
-            // near-uniform predictions: every logit is small, so no NaN and NLL close to ln(vocab)
-            float[] logits = random.logits(ids).toFloatArray();
-            for (float v : logits) {
-                assertThat(Float.isFinite(v)).isTrue();
+            long[] tokens = new java.util.Random(3).longs(64, 0, random.config().vocabSize()).toArray();
+            NDArray ids = scope.create(tokens, new Shape(1, tokens.length));
+            // N(0, 0.02) weights give small logits (observed max |logit| 1.67), so near-uniform predictions: the mean
+            // NLL is close to ln(vocab) (observed 9.016 vs 9.011); single tokens deviate by up to ~0.7
+            NDArray logits = random.logits(ids);
+            float[] nll = org.locasbench.model.Nll.perToken(logits, ids).toFloatArray();
+            double uniform = Math.log(random.config().vocabSize());
+            double meanNll = 0;
+            for (float v : nll) {
+                meanNll += v / nll.length;
             }
+            float maxLogit = logits.abs().max().getFloat();
+            System.out.printf("random weights: max |logit| %.3f, mean NLL %.4f vs ln(vocab) %.4f over %d tokens%n",
+                    maxLogit, meanNll, uniform, nll.length);
+            assertThat(nll).hasSize(tokens.length - 1);
+            assertThat(maxLogit).as("max |logit|").isLessThan(3f);
+            assertThat(meanNll).as("mean NLL vs ln(vocab) = %.3f", uniform).isCloseTo(uniform, within(0.05));
         }
     }
 
@@ -56,14 +67,13 @@ class SpeedCommandTest {
                 "--windows", "3", "--json", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
-        assertThat(json.get("random_weights").asBoolean()).isTrue();
-        assertThat(json.get("timed_windows").asInt()).isEqualTo(3);
         assertThat(json.get("train_ms").get("median").asDouble()).isPositive();
         assertThat(json.get("score_ms").get("min").asDouble()).isPositive();
         assertThat(json.get("tokens_per_s").asDouble()).isPositive();
         assertThat(json.get("trainable_parameters").asLong()).isEqualTo(8L * 256 * 3 * 8);
         assertThat(json.get("mean_nll").asDouble()).isCloseTo(Math.log(8192), within(0.05));
-        assertThat(r.err()).contains("window 3: score");
+        assertThat(r.err()).as("1 warm-up + 3 timed windows: 0..3").contains("window 3: score")
+                .doesNotContain("window 4:");
 
         CliTest.Result tooFew = CliTest.run("speed", "--model", TestData.bundledModel().toString(), "--random-weights",
                 "--book", "10146", "--max-tokens", "100", "--window", "64", "--warmup", "1", "--windows", "3");

@@ -2,7 +2,6 @@ package org.locasbench.harness.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
 import java.util.List;
@@ -12,29 +11,55 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.ConfigLoader;
+import org.locasbench.harness.config.ConfigLoader.Setting;
+import org.locasbench.harness.config.Method;
 import org.locasbench.harness.data.Pg19Book;
-import org.locasbench.harness.data.Pg19Library;
+import org.locasbench.harness.method.MethodSetup;
 import org.locasbench.locas.InitStrategy;
 import org.locasbench.model.TestData;
+import org.locasbench.results.Metrics;
+import org.locasbench.results.Result;
 
-/** Init-strategy ablation: every init strategy at two memory widths on the PG-19 protocol. */
+/**
+ * Init-strategy ablation: every init strategy at two memory widths on the PG-19 protocol (book 10146, first 2,048
+ * tokens), each result written to {@code target/results/ablation/} for the baseline gate and attached to Allure.
+ * Checked: window 0 of every init equals the frozen model's bit for bit (every init starts with V = 0 and window 0 is
+ * scored before training), parameter counts by hand, every init beats the frozen model, and the paper's ordering
+ * (highest converges fastest) by a margin measured over seeds.
+ */
 @Epic("experiments")
 @Feature("init-strategy ablation")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AblationSuiteTest {
-    static ExperimentConfig config;
+    static CommonConfig common;
+    static AblationExperiment experiment;
     static ModelSession session;
     static Pg19Book book;
-    static final Map<String, ObjectNode> RESULTS = new ConcurrentHashMap<>();
+    /** The frozen model on the same tokens and windows (the none method of the PG-19 protocol). */
+    static Result frozen;
+    static final Map<String, Result> RESULTS = new ConcurrentHashMap<>();
 
     @BeforeAll
-    static void setUp() {
+    static void setUp() throws Exception {
         System.setProperty("locas.data.dir", TestData.dataDir().toString());
-        config = ConfigLoader.load("ablation", null, List.of("maxTokens=2048"), new Properties());
-        session = ModelSession.open(ModelSession.resolveModel(config), config, "cpu");
-        book = Pg19Library.load(TestData.dataDir().resolve("pg19/manifest.json")).book("10146");
+        ConfigLoader.Layers layers = ConfigLoader.load(ExperimentKind.ABLATION.id(),
+                ExperimentKind.ABLATION.sections(), null, List.of(Setting.parse("pg19.maxTokens=2048",
+                        "AblationSuiteTest"), Setting.parse("pg19.books=10146", "AblationSuiteTest")),
+                new Properties());
+        common = layers.common();
+        experiment = (AblationExperiment) ExperimentKind.ABLATION.create(layers);
+        book = experiment.units().get(0);
+        session = ModelSession.open(ModelSession.resolveModel(common.run()), common.run(), "cpu");
+        frozen = experiment.run(book, MethodSetup.of(common, Method.NONE), session);
     }
 
     @AfterAll
@@ -47,25 +72,58 @@ class AblationSuiteTest {
                 .map(i -> Arguments.of(i, w)));
     }
 
+    @Order(1)
     @ParameterizedTest(name = "init={0}, width={1}")
     @MethodSource("grid")
     void strategyAtWidth(String init, int width) throws Exception {
-        MethodSetup setup = MethodSetup.of(config, Method.LOCAS, InitStrategy.parse(init), width);
-        ObjectNode r = StreamingExperiment.runBook(config, book, session, List.of(setup)).get(0);
-        new ResultsWriter(AllureResults.resultsDir("ablation")).write(r.get("name").asText(), r);
-        AllureResults.attach(r, AllureResults.curve("ablation: " + setup.label(), r, null));
-        var m = r.get("metrics");
-        assertThat(m.has("nll_after_1_windows") && m.has("nll_after_2_windows") && m.has("nll_after_4_windows"))
-                .as("convergence metrics").isTrue();
-        assertThat(m.get("params_added").asLong()).isEqualTo(3L * width * 256 * 8);
-        assertThat(m.get("ppl").asDouble()).isBetween(20.0, 100.0);
-        // strategies produce different memories, hence different streams of NLL (same width, same data)
-        for (var e : RESULTS.entrySet()) {
-            if (e.getKey().endsWith("/" + width)) {
-                assertThat(m.get("ppl").asDouble()).as("%s vs %s at width %d", init, e.getKey(), width)
-                        .isNotEqualTo(e.getValue().get("metrics").get("ppl").asDouble());
+        MethodSetup setup = MethodSetup.locas(common.locas().withWidth(width).withInit(InitStrategy.parse(init)),
+                common.training(), common.run().seed(), common.window().context());
+        Result r = experiment.run(book, setup, session);
+        AllureResults.write(r);
+        AllureResults.attach(r, AllureResults.curve("ablation: " + setup.label(), List.of(r)));
+        List<Double> nll = r.series(Metrics.Series.WINDOW_NLL);
+        assertThat(r.metric(Metrics.NLL_AFTER_1_WINDOWS)).as("NLL after 1 window is window 1's").hasValue(nll.get(1));
+        assertThat(r.metric(Metrics.NLL_AFTER_2_WINDOWS)).hasValue(nll.get(2));
+        assertThat(r.metric(Metrics.NLL_AFTER_4_WINDOWS)).hasValue(nll.get(4));
+        assertThat(r.requireMetric(Metrics.PARAMS_ADDED)).as("G, K, V: width x hidden 256 x 8 layers")
+                .isEqualTo(3.0 * width * 256 * 8);
+        // window 0 is scored before training, and every init starts with V = 0: the frozen model's output exactly
+        assertThat(nll.get(0)).as("window 0 with a fresh memory (V = 0)")
+                .isEqualTo(frozen.series(Metrics.Series.WINDOW_NLL).get(0));
+        // every init trains to a gain over the frozen model (observed: 42.89 for the worst, lowest at r = 16, vs
+        // 44.18 frozen, 2.9 % lower)
+        assertThat(r.requireMetric(Metrics.PPL)).as("%s PPL vs the frozen model's", setup.label())
+                .isLessThan(frozen.requireMetric(Metrics.PPL) * 0.98);
+        System.out.printf("ablation %-22s ppl %.4f nll1 %.5f nll2 %.5f nll4 %.5f%n", setup.label(),
+                r.requireMetric(Metrics.PPL), nll.get(1), nll.get(2), nll.get(4));
+        RESULTS.put(init + "/" + width, r);
+    }
+
+    /**
+     * The paper's claim: a memory initialised from the model's most-active neurons (highest) converges fastest. On the
+     * bundled model it holds with a margin at both widths. Observed PPL on 2,048 tokens (r = 16 / r = 64): highest
+     * 41.50 / 41.71, lowest 42.89 / 42.65, random 42.30 / 42.12, random_index 42.08 / 42.21 at seed 0; with seeds 1
+     * and 2 random gave 41.92, 42.08 / 42.15, 42.10 and random_index 42.10, 42.34 / 42.16, 42.18. So the seeded
+     * inits move by up to 0.4 PPL (1 %) with the seed, and highest stays ahead of every other init by at least
+     * 0.39 PPL (0.94 %); the margin asserted, 0.5 %, is half of that. NLL of window 4 (after 4 windows of training):
+     * highest ahead by at least 0.011 nats over those seeds; 0.005 asserted. The order of the other three changes
+     * with the width and the seed and is not asserted.
+     */
+    @Order(2)
+    @Test
+    void highestInitConvergesFastestAtEveryWidth() {
+        for (int width : List.of(16, 64)) {
+            Result highest = RESULTS.get("highest/" + width);
+            assertThat(highest).as("the highest/%d run of this suite", width).isNotNull();
+            for (String other : List.of("lowest", "random", "random_index")) {
+                Result r = RESULTS.get(other + "/" + width);
+                assertThat(r).as("the %s/%d run of this suite", other, width).isNotNull();
+                assertThat(highest.requireMetric(Metrics.PPL)).as("PPL, highest vs %s at r = %d", other, width)
+                        .isLessThan(r.requireMetric(Metrics.PPL) * (1 - 0.005));
+                assertThat(highest.requireMetric(Metrics.NLL_AFTER_4_WINDOWS))
+                        .as("NLL after 4 windows, highest vs %s at r = %d", other, width)
+                        .isLessThan(r.requireMetric(Metrics.NLL_AFTER_4_WINDOWS) - 0.005);
             }
         }
-        RESULTS.put(init + "/" + width, r);
     }
 }
