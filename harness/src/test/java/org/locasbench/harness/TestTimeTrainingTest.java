@@ -60,8 +60,8 @@ class TestTimeTrainingTest {
     @Test
     void locasLowersTheNextWindowsNllComparedWithNoMemory() {
         StreamingProtocol.Run base = StreamingProtocol.run(model, book, WindowPlan.of(book.length, 256, 256), null,
-                TrainingConfig.locasDefaults(), r -> { });
-        StreamingProtocol.Run run = locas(TrainingConfig.locasDefaults().withLearningRate(1e-2), 64);
+                org.locasbench.harness.ttt.TestTraining.locas(), r -> { });
+        StreamingProtocol.Run run = locas(org.locasbench.harness.ttt.TestTraining.locas().withLearningRate(1e-2), 64);
         try (TrainableAdapter memory = run.adapter()) {
             System.out.printf("4096 tokens of PG-19 10146, window 256: no memory PPL %.3f, Locas (r=64, lr 1e-2) %.3f%n",
                     Math.exp(base.meanNll()), Math.exp(run.meanNll()));
@@ -83,10 +83,10 @@ class TestTimeTrainingTest {
     @Test
     void loraOnTheSameLoopLowersNllAndAFreshAdapterChangesNothing() {
         StreamingProtocol.Run base = StreamingProtocol.run(model, book, WindowPlan.of(book.length, 256, 256), null,
-                TrainingConfig.tempLoraDefaults(), r -> { });
+                org.locasbench.harness.ttt.TestTraining.tempLora(), r -> { });
         StreamingProtocol.Run run = StreamingProtocol.run(model, book, WindowPlan.of(book.length, 256, 256),
                 (m, ids) -> org.locasbench.lora.LoraAdapter.create(m, org.locasbench.lora.LoraConfig.tempLora(16, 0)),
-                TrainingConfig.tempLoraDefaults().withLearningRate(1e-3), r -> { });
+                org.locasbench.harness.ttt.TestTraining.tempLora().withLearningRate(1e-3), r -> { });
         try (TrainableAdapter lora = run.adapter()) {
             System.out.printf("4096 tokens of PG-19 10146: LoRA (r=16, lr 1e-3) PPL %.3f%n", Math.exp(run.meanNll()));
             assertThat(run.windows().get(0).nllSum()).isEqualTo(base.windows().get(0).nllSum());
@@ -98,7 +98,7 @@ class TestTimeTrainingTest {
     @EnumSource(LossKind.class)
     void everyLossDecreasesWhenTrainingRepeatedlyOnOneWindow(LossKind kind) {
         Window w = WindowPlan.of(book.length, 128, 128).get(3);
-        TrainingConfig config = TrainingConfig.locasDefaults().withLoss(kind).withLearningRate(1e-2)
+        TrainingConfig config = org.locasbench.harness.ttt.TestTraining.locas().withLoss(kind).withLearningRate(1e-2)
                 .withContexts(384, 16);
         try (LocasMemory memory = Memorizer.memorize(model, Arrays.copyOfRange(book, w.contextStart(), w.end()), 32,
                 InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE);
@@ -118,7 +118,7 @@ class TestTimeTrainingTest {
     @Test
     void nonFiniteLossStopsAtTheWindowWhereItHappens() {
         List<Window> plan = WindowPlan.of(1024, 256, 256);
-        TrainingConfig config = TrainingConfig.locasDefaults();
+        TrainingConfig config = org.locasbench.harness.ttt.TestTraining.locas();
         assertThatThrownBy(() -> StreamingProtocol.run(model, book, plan, (m, ids) -> new PoisonAfter(m, 2), config,
                 r -> { })).isInstanceOf(NonFiniteLossException.class).hasMessageContaining("at window 2")
                 .hasMessageContaining("last finite loss");

@@ -1,7 +1,8 @@
 package org.locasbench.harness.ttt;
 
 /**
- * Optimiser and loss settings of test-time training.
+ * Optimiser and loss settings of test-time training, built from the config's settings by MethodSetup (the defaults
+ * live in experiments/common.yaml, not here).
  *
  * @param teacherContext tokens of context the SD teacher (frozen model) sees before the window
  * @param studentContext tokens of context the SD student (model + memory) sees before the window
@@ -26,16 +27,6 @@ public record TrainingConfig(LossKind loss, double mixLambda, double learningRat
         if (teacherContext < 1 || studentContext < 1) {
             throw new IllegalArgumentException("SD teacher/student context must be >= 1 token");
         }
-    }
-
-    /** Locas defaults: AdamW lr 1e-3, betas 0.9/0.999, eps 1e-8, no weight decay, 1 step per window, NTP. */
-    public static TrainingConfig locasDefaults() {
-        return new TrainingConfig(LossKind.NTP, 0.5, 1e-3, 0.9, 0.999, 1e-8, 0.0, 1, 1024, 64);
-    }
-
-    /** Temp-Lora's optimiser (AdamW lr 5e-5, eps 1e-7), NTP. */
-    public static TrainingConfig tempLoraDefaults() {
-        return new TrainingConfig(LossKind.NTP, 0.5, 5e-5, 0.9, 0.999, 1e-7, 0.0, 1, 1024, 64);
     }
 
     public TrainingConfig withLoss(LossKind kind) {

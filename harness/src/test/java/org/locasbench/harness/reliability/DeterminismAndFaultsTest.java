@@ -35,6 +35,7 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.results.Metrics;
 import org.locasbench.results.ResultFiles;
 import org.locasbench.results.Result;
@@ -149,7 +150,7 @@ class DeterminismAndFaultsTest {
         RunOptions stop = new RunOptions(0, TestTimeTrainer.NonFinitePolicy.STOP, null, 0, false, "");
         List<WindowResult> seen = new ArrayList<>();
         assertThatThrownBy(() -> StreamingProtocol.run(model, ids, plan, (m, first) -> new NanWhileTraining(m, 3),
-                TrainingConfig.locasDefaults(), stop, seen::add)).isInstanceOf(NonFiniteLossException.class)
+                org.locasbench.harness.ttt.TestTraining.locas(), stop, seen::add)).isInstanceOf(NonFiniteLossException.class)
                 .hasMessageContaining("training loss became NaN at window 3").hasMessageContaining("last finite loss")
                 .satisfies(e -> assertThat(((NonFiniteLossException) e).window()).isEqualTo(3));
         assertThat(seen).as("windows completed before the stop").hasSize(3);
@@ -164,7 +165,7 @@ class DeterminismAndFaultsTest {
         var plan = WindowPlan.of(ids.length, 128, 128);
         RunOptions skip = new RunOptions(0, TestTimeTrainer.NonFinitePolicy.SKIP_WINDOW, null, 0, false, "");
         StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, (m, first) -> new NanWhileTraining(m, 3),
-                TrainingConfig.locasDefaults(), skip, r -> { });
+                org.locasbench.harness.ttt.TestTraining.locas(), skip, r -> { });
         try (TrainableAdapter a = run.adapter()) {
             List<WindowResult> w = run.windows();
             assertThat(w).hasSize(8);
@@ -191,11 +192,14 @@ class DeterminismAndFaultsTest {
         }
 
         @Override
-        public void training(boolean on) {
-            if (on) {
-                trainingCalls++;
-            }
-            training = on;
+        public void beginStep(TrainingStep step) {
+            trainingCalls++;
+            training = true;
+        }
+
+        @Override
+        public void endTraining() {
+            training = false;
         }
 
         @Override

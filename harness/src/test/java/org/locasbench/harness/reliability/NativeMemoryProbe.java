@@ -35,7 +35,7 @@ public final class NativeMemoryProbe {
             for (String method : new String[] {"locas", "lora"}) {
                 StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, (m, first) -> method.equals("locas")
                         ? Memorizer.memorize(m, first, 8, InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE)
-                        : LoraAdapter.create(m, LoraConfig.tempLora(4, 0)), TrainingConfig.locasDefaults(), r -> {
+                        : LoraAdapter.create(m, LoraConfig.tempLora(4, 0)), org.locasbench.harness.ttt.TestTraining.locas(), r -> {
                             int done = r.index() + 1;
                             if (done == 400 || done == 1400 || done == 2400) {
                                 System.gc();

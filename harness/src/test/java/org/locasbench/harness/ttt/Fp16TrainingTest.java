@@ -100,7 +100,7 @@ class Fp16TrainingTest {
     }
 
     private static List<float[]> gradients(Qwen3Model model, TrainableAdapter adapter, double[] loss) {
-        TestTimeTrainer trainer = new TestTimeTrainer(model, adapter, TrainingConfig.locasDefaults());
+        TestTimeTrainer trainer = new TestTimeTrainer(model, adapter, org.locasbench.harness.ttt.TestTraining.locas());
         List<float[]> out = new ArrayList<>();
         try (NDManager scope = model.manager().newSubManager(); GradientScope gc = GradientScope.recording()) {
             NDArray objective = trainer.loss(scope, ids, WINDOW);
