@@ -135,8 +135,14 @@ public final class ResultFiles {
             JsonNode tree;
             try {
                 tree = MAPPER.readTree(f.toFile());
+            } catch (JsonProcessingException e) {
+                String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
+                throw new IllegalArgumentException(f + ": not a readable results file (not valid JSON" + at + ": "
+                        + e.getOriginalMessage().replaceAll("\\s+", " ") + "); run that shard again or remove the file",
+                        e);
             } catch (IOException e) {
-                throw new IllegalArgumentException(f + ": not valid JSON (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(f + ": cannot read (" + e.getMessage() + ")", e);
             }
             if (tree != null && tree.isObject() && tree.has("schema_version")) {
                 out.add(fromTree(tree, f.toString()));

@@ -222,7 +222,9 @@ public final class ConfigLoader {
         ObjectNode section = tree.has(name) ? (ObjectNode) tree.get(name) : tree.putObject(name);
         String field = key.substring(dot + 1);
         JsonNode current = section.get(field);
-        if (current != null && current.isArray() || value.contains(",")) {
+        if (value.isBlank()) {
+            section.putNull(field); // the record says what an empty value means (often: not allowed, and why)
+        } else if (current != null && current.isArray() || value.contains(",")) {
             ArrayNode list = section.putArray(field);
             for (String v : value.split(",", -1)) {
                 if (v.isBlank()) {

@@ -199,14 +199,16 @@ class ExperimentInfraTest {
         }
 
         assertThatThrownBy(() -> ShardMerge.merge(List.of(tmp.resolve("shard0"), tmp.resolve("shard0"))))
-                .isInstanceOf(ModelFormatException.class).hasMessageContaining("pg19-10146-none")
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("shard 0/2 is also")
                 .hasMessageContaining("the same shard was given twice");
+        assertThatThrownBy(() -> ShardMerge.merge(List.of(tmp.resolve("shard0"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shards [1] of 2 are missing");
         assertThatThrownBy(() -> ShardMerge.merge(List.of(tmp.resolve("shard0"), tmp.resolve("nope"))))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("nope")
                 .hasMessageContaining("not a results directory");
         Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> ShardMerge.merge(List.of(tmp.resolve("empty"))))
-                .hasMessageContaining("no results files found");
+                .hasMessageContaining("empty/shard.json: missing").hasMessageContaining("not written by `run`");
         assertThatThrownBy(() -> Shard.parse("2/2")).hasMessageContaining("0 <= i < n");
         assertThatThrownBy(() -> ExperimentRunner.run(ExperimentKind.PG19, pg19("pg19.books=10146",
                 "run.methods=none"), Shard.parse("1/2"))).hasMessageContaining("shard 1/2 has no units");

@@ -180,9 +180,9 @@ class BadInputTest {
                 out.toString()), "invalid config value 'window.size'"));
         c.add(Arguments.of("negative learning rate", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--lr", "-0.1", "--out", out.toString()),
-                "learning rate must be a positive number"));
+                "'locas.lr': must be a positive learning rate, got -0.1 (set by --lr)"));
         c.add(Arguments.of("unknown config key", (Setup) (d, out) -> List.of("run", "pg19", "--set", "windw=3",
-                "--out", out.toString()), "unknown config key 'windw'"));
+                "--out", out.toString()), "'windw': keys are section.key (e.g. window.size, run.devices)"));
         return c.stream();
     }
 

@@ -120,10 +120,10 @@ class UncheckedValuesTest {
         }, new String[] {"model/config.json", "head_dim is 15", "even head_dim"}));
         c.add(Arguments.of("--lambda NaN", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(), "--ids",
                 IDS.toString(), "--loss", "MIX", "--lambda", "NaN", "--out", out.toString()),
-                new String[] {"MIX lambda must be in [0, 1], got NaN"}));
+                new String[] {"'training.mixLambda': must be in [0, 1], got NaN (set by --lambda)"}));
         c.add(Arguments.of("--checkpoint-every 0", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--checkpoint-every", "0", "--out", out.toString()),
-                new String[] {"--checkpoint-every must be >= 1 window, got 0"}));
+                new String[] {"'reliability.checkpointEvery': must be >= 1 window, got 0 (set by --checkpoint-every)"}));
         c.add(Arguments.of("checkpoint progress without results", (Setup) (d, out) -> {
             Path ckpt = Files.createDirectories(d.resolve("ckpt"));
             Files.writeString(ckpt.resolve("progress.json"), "{\"fingerprint\": \"x\"}");

@@ -116,14 +116,15 @@ class UnusedTensorsTest {
         }, new String[] {"adapter_config.json", "target_modules must be a non-empty list", "found []"}));
         c.add(Arguments.of("--targets proj", (Setup) (d, out) -> List.of("lora-ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--targets", "proj", "--out", out.toString()), new String[] {
-                    "--targets: unknown projection 'proj'",
-                    "valid names: q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}));
+                    "'lora.targets': 'proj' is not a projection",
+                    "q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj", "(set by --targets)"}));
         c.add(Arguments.of("--targets empty", (Setup) (d, out) -> List.of("lora-ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--targets", "", "--out", out.toString()), new String[] {
-                    "--targets", "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}));
+                    "'lora.targets': must list at least one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
+                            + "down_proj", "(set by --targets)"}));
         c.add(Arguments.of("--targets q_proj,,v_proj", (Setup) (d, out) -> List.of("lora-ttt", "--model",
                 TINY.toString(), "--ids", IDS.toString(), "--targets", "q_proj,,v_proj", "--out", out.toString()),
-                new String[] {"--targets has an empty name", "q_proj,k_proj"}));
+                new String[] {"'lora.targets': empty list element in 'q_proj,,v_proj'", "(set by --targets)"}));
         c.add(Arguments.of("a memory tensor of a layer the model lacks", (Setup) (d, out) -> {
             Path mem = d.resolve("mem.safetensors");
             Files.copy(TINY.resolve("locas-memory.safetensors"), mem);
