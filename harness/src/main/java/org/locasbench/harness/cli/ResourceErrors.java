@@ -119,8 +119,9 @@ public final class ResourceErrors {
                 amounts.add(other.group());
             }
             return Optional.of("out of GPU memory" + device + (amounts.isEmpty() ? "" : " (" + String.join(", ",
-                    amounts) + ")") + ": use a smaller --window / --context (run: --set window=N / --set context=N), "
-                    + "a smaller mmluBatchSize (--set mmluBatchSize=N), --precision fp16, or a larger GPU");
+                    amounts) + ")") + ": use a smaller --window / --context (run: --set window.size=N / --set "
+                    + "window.context=N), a smaller MMLU batch (--set mmlu.batchSize=N), --precision fp16, or a larger "
+                    + "GPU");
         }
         return Optional.empty();
     }
@@ -130,8 +131,8 @@ public final class ResourceErrors {
             Matcher m = x.getMessage() == null ? null : CPU_ALLOC.matcher(x.getMessage());
             if (m != null && m.find()) {
                 return Optional.of("out of host memory in libtorch (tried to allocate " + bytes(Long.parseLong(
-                        m.group(1))) + "): use a smaller --window / --context (run: --set window=N / --set "
-                        + "context=N), --precision fp16, or a host with more memory");
+                        m.group(1))) + "): use a smaller --window / --context (run: --set window.size=N / --set "
+                        + "window.context=N), --precision fp16, or a host with more memory");
             }
         }
         return Optional.empty();

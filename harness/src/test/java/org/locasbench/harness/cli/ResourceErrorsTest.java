@@ -74,13 +74,38 @@ class ResourceErrorsTest {
     void cudaOutOfMemoryFromDjlNamesDeviceSizesAndOptions() {
         String m = one(new EngineException(CUDA_OOM));
         assertThat(m).startsWith("out of GPU memory on gpu:0 (tried to allocate 2.00 GiB, 1.20 GiB free of 139.81 GiB)")
-                .contains("--window", "--context", "--set mmluBatchSize=N", "--precision fp16", "larger GPU");
+                .contains("--window", "--context", "--set mmlu.batchSize=N", "--precision fp16", "larger GPU");
         // wrapped by the experiment runner and by picocli: the same line
         Throwable wrapped = new CommandLine.ExecutionException(new CommandLine(new Main()), "Error while calling "
                 + "command: " + CUDA_OOM, new IllegalStateException("window 3 of PG-19 10146 failed",
                 new EngineException(CUDA_OOM)));
         assertThat(one(wrapped)).isEqualTo(m);
         assertThat(one(new ExecutionException(new RuntimeException(new EngineException(CUDA_OOM))))).isEqualTo(m);
+    }
+
+    /** Every {@code --set KEY=N} the messages suggest is a key the config loader accepts (with N = 1). */
+    @Test
+    void suggestedSettingsAreRealConfigKeys() {
+        String gpu = one(new EngineException(CUDA_OOM));
+        String host = one(new EngineException("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not "
+                + "enough memory: you tried to allocate 68719476736 bytes."));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--set ([A-Za-z.]+)=N").matcher(gpu + " " + host);
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        assertThat(keys).containsExactly("mmlu.batchSize", "window.context", "window.size");
+        for (String key : keys) {
+            var kind = org.locasbench.harness.experiment.ExperimentKind.MMLU;
+            var layers = org.locasbench.harness.config.ConfigLoader.load(kind.id(), kind.sections(), null, List.of(
+                    new org.locasbench.harness.config.ConfigLoader.Setting(key, "1", "--set")),
+                    new java.util.Properties());
+            layers.common();
+            var mmlu = layers.section("mmlu", org.locasbench.harness.config.MmluSettings.class);
+            assertThat(layers.tree().path(key.split("\\.")[0]).path(key.split("\\.")[1]).asInt()).as(key)
+                    .isEqualTo(1);
+            assertThat(mmlu).isNotNull();
+        }
     }
 
     @Test
