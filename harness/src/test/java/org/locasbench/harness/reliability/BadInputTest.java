@@ -158,31 +158,35 @@ class BadInputTest {
         c.add(Arguments.of("PG-19 empty book", (Setup) (d, out) -> {
             Files.writeString(d.resolve("empty.txt"), "\r\n");
             Files.writeString(d.resolve("manifest.json"), "{\"books\":[{\"id\":\"1\",\"file\":\"empty.txt\"}]}");
-            return List.of("run", "pg19", "--set", "pg19Manifest=" + d.resolve("manifest.json"), "--set", "books=1",
+            return List.of("run", "pg19", "--set", "pg19.manifest=" + d.resolve("manifest.json"), "--set", "pg19.books=1",
                     "--out", out.toString());
         }, "book 1 is empty"));
         c.add(Arguments.of("LoCoMo JSON missing a field", (Setup) (d, out) -> {
             String json = Files.readString(TestData.dataDir().resolve("locomo/locomo-mini.json"))
                     .replaceFirst("\"speaker\": \"Caroline\",", "");
             Files.writeString(d.resolve("locomo.json"), json);
-            return List.of("run", "locomo", "--set", "locomoFile=" + d.resolve("locomo.json"), "--out", out.toString());
+            return List.of("run", "locomo", "--set", "locomo.file=" + d.resolve("locomo.json"), "--out", out.toString());
         }, "missing field 'speaker'"));
         c.add(Arguments.of("MMLU row with 3 choices", (Setup) (d, out) -> {
             Files.createDirectories(d.resolve("mmlu/test"));
             Files.createDirectories(d.resolve("mmlu/dev"));
             Files.writeString(d.resolve("mmlu/test/algebra_test.csv"), "1+1?,1,2,3,4,B\n2+2?,3,4,5,B\n");
             Files.writeString(d.resolve("mmlu/dev/algebra_dev.csv"), "1+1?,1,2,3,4,B\n");
-            return List.of("run", "mmlu", "--set", "mmluDir=" + d.resolve("mmlu"), "--out", out.toString());
+            return List.of("run", "mmlu", "--set", "mmlu.dir=" + d.resolve("mmlu"), "--out", out.toString());
         }, "row 2 has 3 choices"));
         c.add(Arguments.of("unknown CLI option", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--widht", "8", "--out", out.toString()), "'--widht'"));
-        c.add(Arguments.of("window 0", (Setup) (d, out) -> List.of("run", "pg19", "--set", "window=0", "--out",
-                out.toString()), "invalid config value 'window'"));
+        c.add(Arguments.of("window 0", (Setup) (d, out) -> List.of("run", "pg19", "--set", "window.size=0",
+                "--out", out.toString()), "invalid config value 'window.size': must be a positive number of tokens, got 0 "
+                + "(set by --set)"));
         c.add(Arguments.of("negative learning rate", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--lr", "-0.1", "--out", out.toString()),
-                "learning rate must be a positive number"));
-        c.add(Arguments.of("unknown config key", (Setup) (d, out) -> List.of("run", "pg19", "--set", "windw=3",
-                "--out", out.toString()), "unknown config key 'windw'"));
+                "invalid config value 'locas.lr': must be a positive learning rate, got -0.1 (set by --lr)"));
+        c.add(Arguments.of("unknown config key", (Setup) (d, out) -> List.of("run", "pg19", "--set", "window.sise=3",
+                "--out", out.toString()), "invalid config value 'window.sise': unknown key (set by --set); known keys "
+                + "of 'window': [context, longContext, size]"));
+        c.add(Arguments.of("key without its section", (Setup) (d, out) -> List.of("run", "pg19", "--set", "size=3",
+                "--out", out.toString()), "did you mean window.size?"));
         return c.stream();
     }
 
