@@ -60,6 +60,21 @@ class CliTest {
         assertThat(unknown.err()).contains("Unknown option: '--bogus'");
     }
 
+    /** The main job's arguments (harness/pom.xml, {@code mvn -Pmain}) are accepted by the config loader and take effect. */
+    @Test
+    void mainJobArgumentsAreValid() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<main.args>([^<]*)</main.args>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(m.find()).as("<main.args> in harness/pom.xml").isTrue();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(m.group(1).trim().split("\\s+")));
+        args.add("--print-config");
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.json().path("pg19").path("maxTokens").asInt()).as("the main job streams 16,384 tokens")
+                .isEqualTo(16384);
+        assertThat(r.json().path("run").path("methods").toString()).isEqualTo("[\"none\",\"locas\",\"lora\"]");
+    }
+
     @Test
     void freshMemoryLeavesNllUnchangedAndTtTrainedOneFusesToTheSameNll() throws Exception {
         Path memory = tmp.resolve("fresh.safetensors");

@@ -83,6 +83,31 @@ class ResourceErrorsTest {
         assertThat(one(new ExecutionException(new RuntimeException(new EngineException(CUDA_OOM))))).isEqualTo(m);
     }
 
+    /** Every {@code --set KEY=N} the messages suggest is a key the config loader accepts (with N = 1). */
+    @Test
+    void suggestedSettingsAreRealConfigKeys() {
+        String gpu = one(new EngineException(CUDA_OOM));
+        String host = one(new EngineException("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not "
+                + "enough memory: you tried to allocate 68719476736 bytes."));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--set ([A-Za-z.]+)=N").matcher(gpu + " " + host);
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        assertThat(keys).containsExactly("mmlu.batchSize", "window.context", "window.size");
+        for (String key : keys) {
+            var kind = org.locasbench.harness.experiment.ExperimentKind.MMLU;
+            var layers = org.locasbench.harness.config.ConfigLoader.load(kind.id(), kind.sections(), null, List.of(
+                    new org.locasbench.harness.config.ConfigLoader.Setting(key, "1", "--set")),
+                    new java.util.Properties());
+            layers.common();
+            var mmlu = layers.section("mmlu", org.locasbench.harness.config.MmluSettings.class);
+            assertThat(layers.tree().path(key.split("\\.")[0]).path(key.split("\\.")[1]).asInt()).as(key)
+                    .isEqualTo(1);
+            assertThat(mmlu).isNotNull();
+        }
+    }
+
     @Test
     void cudaOutOfMemoryInOtherShapes() {
         // libtorch 1.x wording, on another device

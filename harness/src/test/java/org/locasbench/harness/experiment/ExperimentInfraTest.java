@@ -138,6 +138,28 @@ class ExperimentInfraTest {
         assertThat(pg19("run.methods=lora").common().run().methods()).containsExactly(Method.LORA);
     }
 
+    /** The real-scale presets in configs/ are in the layout the loader reads, and every section binds. */
+    @Test
+    void everyPresetInConfigsLoads() throws Exception {
+        Path configs = TestData.dataDir().toAbsolutePath().getParent().resolve("configs");
+        List<Path> presets;
+        try (var files = Files.list(configs)) {
+            presets = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(presets).hasSize(3);
+        for (Path preset : presets) {
+            String name = preset.getFileName().toString();
+            ExperimentKind kind = name.contains("mmlu") ? ExperimentKind.MMLU : name.contains("locomo")
+                    ? ExperimentKind.LOCOMO : ExperimentKind.PG19;
+            ConfigLoader.Layers layers = ConfigLoader.load(kind.id(), kind.sections(), preset, List.of(),
+                    new Properties());
+            CommonConfig c = layers.common();
+            assertThat(c.run().model()).as(name).startsWith("Qwen/Qwen3-");
+            assertThat(c.window().size()).as(name).isEqualTo(1024);
+            assertThat(kind.create(layers)).as(name).isNotNull();
+        }
+    }
+
     @Test
     void devicePoolSpreadsUnitsOverEveryWorkerAndKeepsOrder() throws Exception {
         List<Integer> units = new ArrayList<>();

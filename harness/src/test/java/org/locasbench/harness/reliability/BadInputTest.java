@@ -176,13 +176,17 @@ class BadInputTest {
         }, "row 2 has 3 choices"));
         c.add(Arguments.of("unknown CLI option", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--widht", "8", "--out", out.toString()), "'--widht'"));
-        c.add(Arguments.of("window 0", (Setup) (d, out) -> List.of("run", "pg19", "--set", "window.size=0", "--out",
-                out.toString()), "invalid config value 'window.size'"));
+        c.add(Arguments.of("window 0", (Setup) (d, out) -> List.of("run", "pg19", "--set", "window.size=0",
+                "--out", out.toString()), "invalid config value 'window.size': must be a positive number of tokens, got 0 "
+                + "(set by --set)"));
         c.add(Arguments.of("negative learning rate", (Setup) (d, out) -> List.of("ttt", "--model", TINY.toString(),
                 "--ids", IDS.toString(), "--lr", "-0.1", "--out", out.toString()),
-                "'locas.lr': must be a positive learning rate, got -0.1 (set by --lr)"));
-        c.add(Arguments.of("unknown config key", (Setup) (d, out) -> List.of("run", "pg19", "--set", "windw=3",
-                "--out", out.toString()), "'windw': keys are section.key (e.g. window.size, run.devices)"));
+                "invalid config value 'locas.lr': must be a positive learning rate, got -0.1 (set by --lr)"));
+        c.add(Arguments.of("unknown config key", (Setup) (d, out) -> List.of("run", "pg19", "--set", "window.sise=3",
+                "--out", out.toString()), "invalid config value 'window.sise': unknown key (set by --set); known keys "
+                + "of 'window': [context, longContext, size]"));
+        c.add(Arguments.of("key without its section", (Setup) (d, out) -> List.of("run", "pg19", "--set", "size=3",
+                "--out", out.toString()), "did you mean window.size?"));
         return c.stream();
     }
 
