@@ -63,8 +63,10 @@ class CliTest {
     /** The main job's arguments (harness/pom.xml, {@code mvn -Pmain}) are accepted by the config loader and take effect. */
     @Test
     void mainJobArgumentsAreValid() throws Exception {
+        // from the project root (the bundle's test runner) as from harness/ (surefire)
+        Path pom = TestData.dataDir().toAbsolutePath().getParent().resolve("harness/pom.xml");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<main.args>([^<]*)</main.args>")
-                .matcher(Files.readString(Path.of("pom.xml")));
+                .matcher(Files.readString(pom));
         assertThat(m.find()).as("<main.args> in harness/pom.xml").isTrue();
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(m.group(1).trim().split("\\s+")));
         args.add("--print-config");
