@@ -93,10 +93,11 @@ final class StreamResults {
         b.metric(Metrics.FLOPS_ESTIMATE, StreamMetrics.flops(model.parameterCount() - embedding,
                 cfg.numHiddenLayers(), cfg.numAttentionHeads() * cfg.headDim(), windows, setup.context(),
                 setup.method().trains(), c.training().stepsPerWindow()));
-        String[] after = {Metrics.NLL_AFTER_1_WINDOWS, Metrics.NLL_AFTER_2_WINDOWS, null, Metrics.NLL_AFTER_4_WINDOWS};
+        Map<Integer, String> after = Map.of(1, Metrics.NLL_AFTER_1_WINDOWS, 2, Metrics.NLL_AFTER_2_WINDOWS,
+                4, Metrics.NLL_AFTER_4_WINDOWS);
         for (int k : new int[] {1, 2, 4}) {
             if (windows.size() > k) {
-                b.metric(after[k - 1], windows.get(k).meanNll());
+                b.metric(after.get(k), windows.get(k).meanNll());
             }
         }
         List<Integer> marks = pg19.marks() != null ? pg19.marks() : StreamMetrics.quarterMarks(windows);
