@@ -19,20 +19,27 @@ public final class ExportOptionsMixin {
     String maxShardSize;
 
     public ExportOptions options() {
-        StoredType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "auto" -> null;
+        StoredType type = dtype.equalsIgnoreCase("auto") ? null : storedType(dtype, "auto, f32, bf16 or f16");
+        return new ExportOptions(type, shardBytes(maxShardSize));
+    }
+
+    /** A float dtype named on the command line ({@code --dtype}): f32 / bf16 / f16 and their long names. */
+    static StoredType storedType(String name, String allowed) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "f32", "fp32", "float32" -> StoredType.F32;
             case "bf16", "bfloat16" -> StoredType.BF16;
             case "f16", "fp16", "float16" -> StoredType.F16;
-            default -> throw new IllegalArgumentException("--dtype must be auto, f32, bf16 or f16, got '" + dtype + "'");
+            default -> throw new IllegalArgumentException("--dtype must be " + allowed + ", got '" + name + "'");
         };
-        long max;
+    }
+
+    /** {@code --max-shard-size} in bytes, as transformers reads it. */
+    static long shardBytes(String size) {
         try {
-            max = ShardedWriter.parseSize(maxShardSize);
+            return ShardedWriter.parseSize(size);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--max-shard-size: " + e.getMessage());
         }
-        return new ExportOptions(type, max);
     }
 
     public String dtypeLabel() {

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.locasbench.model.config.Qwen3Config;
 import org.locasbench.model.hub.HubCache;
@@ -79,18 +78,8 @@ public final class MakeCheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StoredType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "bf16", "bfloat16" -> StoredType.BF16;
-            case "f16", "fp16", "float16" -> StoredType.F16;
-            case "f32", "fp32", "float32" -> StoredType.F32;
-            default -> throw new IllegalArgumentException("--dtype must be bf16, f16 or f32, got '" + dtype + "'");
-        };
-        long maxShard;
-        try {
-            maxShard = ShardedWriter.parseSize(maxShardSize);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--max-shard-size: " + e.getMessage());
-        }
+        StoredType type = ExportOptionsMixin.storedType(dtype, "bf16, f16 or f32");
+        long maxShard = ExportOptionsMixin.shardBytes(maxShardSize);
         if (std <= 0 || !Double.isFinite(std)) {
             throw new IllegalArgumentException("--std must be a positive number, got " + std);
         }

@@ -19,11 +19,8 @@ final class StreamingRun {
     static StreamingProtocol.Run run(Qwen3Model model, long[] ids, CommonConfig c, MethodSetup setup) {
         List<Window> plan = WindowPlan.of(ids.length, c.window().size(), setup.context());
         ProgressBar bar = new ProgressBar(System.err, setup.label(), plan.size(), ids.length);
-        String fingerprint = setup.label() + "|" + setup.training() + "|" + c.window().size() + "/" + setup.context()
-                + "|seed " + c.run().seed() + "|ids " + ids.length + ":" + java.util.Arrays.hashCode(ids) + "|"
-                + org.locasbench.model.ModelFingerprint.of(model.directory());
         return StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(),
-                TrainingOptions.runOptions(c.reliability(), c.run().seed(), fingerprint),
+                setup.runOptions(c, null, ids, model.directory()),
                 r -> bar.step(r.end() - r.start()));
     }
 

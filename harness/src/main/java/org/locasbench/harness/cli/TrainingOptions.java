@@ -1,8 +1,6 @@
 package org.locasbench.harness.cli;
 
 import java.nio.file.Path;
-import org.locasbench.harness.config.ReliabilitySettings;
-import org.locasbench.harness.ttt.RunOptions;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,12 +53,6 @@ public final class TrainingOptions {
     @Option(names = "--on-non-finite", descriptionKey = "reliability.onNonFinite",
             description = "stop or skip_window: what a NaN/Inf training loss does (default ${DEFAULT-VALUE}).")
     String onNonFinite;
-
-    /** The run's seed, policy and checkpoints, from the validated reliability section. */
-    static RunOptions runOptions(ReliabilitySettings r, long seed, String fingerprint) {
-        return new RunOptions(seed, r.onNonFinite(), r.checkpointDir() == null ? null : Path.of(r.checkpointDir()),
-                r.checkpointEvery(), r.resume(), fingerprint);
-    }
 
     /** Adds --json and --checkpoint-dir to the command's output check. */
     void checkOutputs(OutputCheck check) {

@@ -16,7 +16,6 @@ import org.locasbench.harness.config.CommonConfig;
 import org.locasbench.harness.config.Method;
 import org.locasbench.harness.config.Pg19Settings;
 import org.locasbench.harness.console.ProgressBar;
-import org.locasbench.model.ModelFingerprint;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.results.Metrics;
@@ -53,12 +52,7 @@ final class StreamResults {
         var plan = WindowPlan.of(ids.length, c.window().size(), setup.context());
         ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
         String name = Result.nameOf(experiment, book.id(), setup.label());
-        String fingerprint = name + "|" + setup.training() + "|" + c.window().size() + "/" + setup.context() + "|"
-                + c.run().seed() + "|" + ids.length + ":" + java.util.Arrays.hashCode(ids) + "|"
-                + ModelFingerprint.of(model.directory());
-        var r = c.reliability();
-        RunOptions options = new RunOptions(c.run().seed(), r.onNonFinite(), r.checkpointDir() == null ? null
-                : java.nio.file.Path.of(r.checkpointDir(), name), r.checkpointEvery(), r.resume(), fingerprint);
+        RunOptions options = setup.runOptions(c, name, ids, model.directory());
         long t0 = System.nanoTime();
         StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(), options,
                 w -> bar.step(w.end() - w.start()));

@@ -58,6 +58,23 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
                 t.stepsPerWindow(), t.teacherContext(), t.studentContext());
     }
 
+    /**
+     * How a streaming run of this method behaves beyond its optimiser: the seed, the NaN policy and crash-safe
+     * checkpoints ({@code checkpointDir/runName}, or {@code checkpointDir} itself when {@code runName} is null), with
+     * a fingerprint of (run, optimiser, window, seed, data, model) so a checkpoint of another run is refused on resume.
+     */
+    public org.locasbench.harness.ttt.RunOptions runOptions(CommonConfig c, String runName, long[] ids,
+            java.nio.file.Path modelDir) {
+        var r = c.reliability();
+        String fingerprint = (runName != null ? runName : label()) + "|" + training + "|" + c.window().size() + "/"
+                + context + "|seed " + c.run().seed() + "|ids " + ids.length + ":" + java.util.Arrays.hashCode(ids)
+                + "|" + org.locasbench.model.ModelFingerprint.of(modelDir);
+        java.nio.file.Path dir = r.checkpointDir() == null ? null : runName == null
+                ? java.nio.file.Path.of(r.checkpointDir()) : java.nio.file.Path.of(r.checkpointDir(), runName);
+        return new org.locasbench.harness.ttt.RunOptions(c.run().seed(), r.onNonFinite(), dir, r.checkpointEvery(),
+                r.resume(), fingerprint);
+    }
+
     /** A label for reports: e.g. {@code locas[highest,r=64]}, {@code lora[r=16]}, {@code long_context[1024]}. */
     public String label() {
         return switch (method) {

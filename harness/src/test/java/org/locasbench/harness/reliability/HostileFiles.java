@@ -56,15 +56,11 @@ final class HostileFiles {
         src.metadata().forEach(w::metadata);
         for (TensorEntry e : src.tensors().values()) {
             if (keep.test(e.name())) {
-                ByteBuffer copy = ByteBuffer.allocate((int) e.byteLength());
-                copy.put(src.bytes(e.name())).flip();
-                w.addRaw(e.name(), e.type(), e.shape(), copy);
+                copyRaw(src, e, w);
             }
         }
         extra.forEach((name, values) -> w.add(name, values, new long[] {values.length}, StoredType.F32));
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
-        w.write(tmp);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        replace(file, w);
     }
 
     /** Adds tensor {@code to} to a safetensors file as a byte-for-byte copy of tensor {@code from}. */
@@ -80,9 +76,7 @@ final class HostileFiles {
                 w.addRaw(to, e.type(), e.shape(), copy.duplicate());
             }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
-        w.write(tmp);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        replace(file, w);
     }
 
     /** Rewrites a safetensors file with one tensor's values (F32) and shape replaced. */
@@ -96,14 +90,10 @@ final class HostileFiles {
                 b.asFloatBuffer().put(values);
                 w.addRaw(tensor, StoredType.F32, shape, b);
             } else {
-                ByteBuffer copy = ByteBuffer.allocate((int) e.byteLength());
-                copy.put(src.bytes(e.name())).flip();
-                w.addRaw(e.name(), e.type(), e.shape(), copy);
+                copyRaw(src, e, w);
             }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
-        w.write(tmp);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        replace(file, w);
     }
 
     /** Rewrites one safetensors metadata entry ({@code null}: removed). */
@@ -119,13 +109,9 @@ final class HostileFiles {
             w.metadata(key, value);
         }
         for (TensorEntry e : src.tensors().values()) {
-            ByteBuffer copy = ByteBuffer.allocate((int) e.byteLength());
-            copy.put(src.bytes(e.name())).flip();
-            w.addRaw(e.name(), e.type(), e.shape(), copy);
+            copyRaw(src, e, w);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
-        w.write(tmp);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        replace(file, w);
     }
 
     /** Replaces {@code from} by {@code to} in a text file (which must contain it). */
@@ -135,5 +121,19 @@ final class HostileFiles {
             throw new IllegalStateException(file + " does not contain " + from);
         }
         Files.writeString(file, text.replace(from, to));
+    }
+
+    /** Copies one tensor's stored bytes unchanged (the mapping is read before the file is replaced). */
+    private static void copyRaw(SafetensorsFile src, TensorEntry e, SafetensorsWriter w) {
+        ByteBuffer copy = ByteBuffer.allocate((int) e.byteLength());
+        copy.put(src.bytes(e.name())).flip();
+        w.addRaw(e.name(), e.type(), e.shape(), copy);
+    }
+
+    /** Writes {@code w} beside {@code file}, then moves it over the file. */
+    private static void replace(Path file, SafetensorsWriter w) throws Exception {
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        w.write(tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }
