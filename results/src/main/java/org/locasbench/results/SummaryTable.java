@@ -25,12 +25,12 @@ public final class SummaryTable {
         for (Result r : results) {
             double ppl = r.metricOr(Metrics.PPL, Double.NaN);
             double none = baseline(results, r.unit(), Metrics.PPL);
-            sb.append(String.format("%-8s %-26s %9.3f %+9.3f %10.3f %9.3f %9.1f %8s %9.0f%n", r.unit(),
-                    r.method().label(), ppl, ppl - none, r.metricOr(Metrics.TEMP_LORA_PPL, Double.NaN),
-                    r.metricOr(Metrics.PARAMS_ADDED_PERCENT, Double.NaN),
-                    r.metricOr(Metrics.WALL_SECONDS, Double.NaN), r.metric(Metrics.WALL_RELATIVE_TO_NONE).isPresent()
-                            ? String.format("%.2f", r.requireMetric(Metrics.WALL_RELATIVE_TO_NONE)) : "-",
-                    r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN)));
+            sb.append(String.format("%-8s %-26s %9s %9s %10s %9s %9s %8s %9s%n", r.unit(), r.method().label(),
+                    cell("%.3f", ppl), cell("%+.3f", ppl - none), cell("%.3f", r.metricOr(Metrics.TEMP_LORA_PPL,
+                            Double.NaN)), cell("%.3f", r.metricOr(Metrics.PARAMS_ADDED_PERCENT, Double.NaN)),
+                    cell("%.1f", r.metricOr(Metrics.WALL_SECONDS, Double.NaN)),
+                    cell("%.2f", r.metricOr(Metrics.WALL_RELATIVE_TO_NONE, Double.NaN)),
+                    cell("%.0f", r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN))));
         }
         return sb.toString();
     }
@@ -40,10 +40,11 @@ public final class SummaryTable {
         StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s %8s %9s%n", "variant", "macro acc",
                 "micro acc", "questions", "q/s", "tok/s"));
         for (Result r : results) {
-            sb.append(String.format("%-16s %10.4f %10.4f %10d %8.2f %9.0f%n", variant(r),
-                    r.metricOr(Metrics.MACRO_ACCURACY, Double.NaN), r.metricOr(Metrics.MICRO_ACCURACY, Double.NaN),
-                    (long) r.metricOr(Metrics.QUESTIONS, 0), r.metricOr(Metrics.QUESTIONS_PER_SECOND, Double.NaN),
-                    r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN)));
+            sb.append(String.format("%-16s %10s %10s %10d %8s %9s%n", variant(r),
+                    cell("%.4f", r.metricOr(Metrics.MACRO_ACCURACY, Double.NaN)),
+                    cell("%.4f", r.metricOr(Metrics.MICRO_ACCURACY, Double.NaN)),
+                    (long) r.metricOr(Metrics.QUESTIONS, 0), cell("%.2f", r.metricOr(Metrics.QUESTIONS_PER_SECOND,
+                            Double.NaN)), cell("%.0f", r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN))));
         }
         return sb.toString();
     }
@@ -54,12 +55,12 @@ public final class SummaryTable {
                 "method", "overall", "multi", "temporal", "open", "single", "adv", "advF1"));
         for (Result r : results) {
             Map<String, Double> f = r.breakdown(Metrics.Breakdowns.F1_BY_CATEGORY);
-            sb.append(String.format("%-8s %-24s %8.4f", r.unit(), r.method().label(),
-                    r.metricOr(Metrics.OVERALL_F1, Double.NaN)));
+            sb.append(String.format("%-8s %-24s %8s", r.unit(), r.method().label(),
+                    cell("%.4f", r.metricOr(Metrics.OVERALL_F1, Double.NaN))));
             for (String c : Metrics.LocomoCategories.NAMES) {
                 sb.append(String.format(" %8s", f.containsKey(c) ? String.format("%.4f", f.get(c)) : "-"));
             }
-            sb.append(String.format(" %9.4f%n", r.metricOr(Metrics.ADVERSARIAL_F1, Double.NaN)));
+            sb.append(String.format(" %9s%n", cell("%.4f", r.metricOr(Metrics.ADVERSARIAL_F1, Double.NaN))));
         }
         return sb.toString();
     }
@@ -72,5 +73,10 @@ public final class SummaryTable {
 
     private static String variant(Result r) {
         return r.method().variant() != null ? r.method().variant() : r.method().label();
+    }
+
+    /** A number as {@code format}, or "-" where there is none (absent, or no baseline to subtract): never "NaN". */
+    static String cell(String format, double value) {
+        return Double.isFinite(value) ? String.format(format, value) : "-";
     }
 }

@@ -13,11 +13,14 @@ import java.util.List;
  * @param forgettingBook the PG-19 book memorized before the forgetting variants
  * @param forgettingMaxTokens only the book's first N tokens are memorized; null = the whole book
  * @param batchSize prompts scored per forward (right-padded to the batch's longest)
- * @param batchTokens cap on rows x padded length per forward; null = none
+ * @param batchTokens cap on rows x padded length per forward (with sharePrefix: rows x (prefix + padded suffix));
+ *     null = none
+ * @param sharePrefix compute a subject's shared prompt prefix (header and shots) once and score only each question's
+ *     own tokens after it (same NLL as full prompts; off = every prompt whole, as lm-eval runs them)
  */
 public record MmluSettings(String dir, List<String> subjects, int shots, Integer questionsPerSubject,
         String forgettingManifest, String forgettingBook, Integer forgettingMaxTokens, int batchSize,
-        Integer batchTokens) {
+        Integer batchTokens, boolean sharePrefix) {
     public MmluSettings {
         ConfigException.require(subjects == null || !subjects.isEmpty(), "mmlu.subjects",
                 "must list at least one subject, or be null for all");

@@ -169,8 +169,15 @@ public final class MmluExperiment implements Experiment<String, MmluExperiment.V
                 prompts.add(session.tokenizer().encode(prompt(q, shots)));
             }
             ProgressBar bar = bars.get(v.name());
-            OptionScorer.Scores scored = OptionScorer.score(model, adapter, prompts, optionIds(session),
-                    mmlu.batchSize(), mmlu.batchTokens(), bar == null ? OptionScorer.Progress.NONE : bar::step);
+            OptionScorer.Progress progress = bar == null ? OptionScorer.Progress.NONE : bar::step;
+            long[][] options = optionIds(session);
+            long[] prefix = session.tokenizer().encode(prefix(subject, shots));
+            List<long[]> suffixes = mmlu.sharePrefix() ? suffixesAfter(prefix, prompts) : null;
+            OptionScorer.Scores scored = suffixes != null && OptionScorer.singleTokenIds(options) != null
+                    ? OptionScorer.scoreSharedPrefix(model, adapter, prefix, suffixes, options, mmlu.batchSize(),
+                            mmlu.batchTokens(), progress)
+                    : OptionScorer.score(model, adapter, prompts, options, mmlu.batchSize(), mmlu.batchTokens(),
+                            progress);
             List<Answer> answers = new ArrayList<>();
             for (int i = 0; i < limit; i++) {
                 MmluQuestion q = questions.get(i);
@@ -202,12 +209,33 @@ public final class MmluExperiment implements Experiment<String, MmluExperiment.V
 
     /** The hendrycks prompt: a header, k solved dev examples, then the question ending in "Answer:". */
     static String prompt(MmluQuestion q, List<MmluQuestion> shots) {
+        return prefix(q.subject(), shots) + format(q);
+    }
+
+    /** What every prompt of a subject starts with: the header and the solved dev examples. */
+    static String prefix(String subject, List<MmluQuestion> shots) {
         StringBuilder sb = new StringBuilder("The following are multiple choice questions (with answers) about "
-                + q.subject().replace('_', ' ') + ".\n\n");
+                + subject.replace('_', ' ') + ".\n\n");
         for (MmluQuestion s : shots) {
             sb.append(format(s)).append(' ').append(LETTERS[s.answer()]).append("\n\n");
         }
-        return sb.append(format(q)).toString();
+        return sb.toString();
+    }
+
+    /**
+     * Each prompt's ids after {@code prefix}, or null when some prompt's tokenization does not start with the prefix's
+     * own (a merge across the boundary): then the prompts run whole, so the ids scored are always the prompt's own.
+     */
+    static List<long[]> suffixesAfter(long[] prefix, List<long[]> prompts) {
+        List<long[]> suffixes = new ArrayList<>();
+        for (long[] p : prompts) {
+            if (prefix.length == 0 || p.length <= prefix.length
+                    || !Arrays.equals(p, 0, prefix.length, prefix, 0, prefix.length)) {
+                return null;
+            }
+            suffixes.add(Arrays.copyOfRange(p, prefix.length, p.length));
+        }
+        return suffixes;
     }
 
     private static String format(MmluQuestion q) {

@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.locasbench.model.Nll;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.nn.KvCache;
 
 /**
  * Multiple-choice scoring by the NLL of each answer option after its prompt (lowest wins, ties to the first option),
@@ -19,6 +20,9 @@ import org.locasbench.model.adapter.LayerAdapter;
  *   <li>every option one token (" A".." D" in Qwen3's and the bundled tokenizer): one forward per batch of prompts,
  *       each option's log-prob read from the log-softmax at the prompt's last position; prompts sorted by length and
  *       right-padded to the batch's longest; the LM head runs on one row per prompt, not on every position;</li>
+ *   <li>the same with a shared prefix ({@link #scoreSharedPrefix}: k-shot prompts of one subject share header and
+ *       shots): the prefix runs once into a KV cache, each batch of suffixes attends to it (repeated per row), so
+ *       only the suffixes' tokens are computed again;</li>
  *   <li>otherwise: per option one forward of prompt + option, its tokens' NLL summed (the general path, and the
  *       independent reference the batched path is tested against).</li>
  * </ul>
@@ -77,6 +81,45 @@ final class OptionScorer {
         return new Scores(nll, predictions, fed, prompts.stream().mapToLong(p -> p.length).sum(), forwards);
     }
 
+    /**
+     * Prompts {@code prefix + suffixes[i]} scored with the prefix computed once: its keys and values are cached, then
+     * every batch of suffixes (sorted by length, right-padded) runs at positions after it. Mathematically the batched
+     * path's result (tested against it); options must be single tokens. {@code batchTokens} caps rows x (prefix +
+     * padded suffix), the keys a forward attends over. Tokens fed: the prefix once plus the padded suffixes.
+     */
+    static Scores scoreSharedPrefix(Qwen3Model model, LayerAdapter adapter, long[] prefix, List<long[]> suffixes,
+            long[][] options, int batchSize, Integer batchTokens, Progress progress) {
+        long[] single = singleTokenIds(options);
+        if (single == null || prefix.length == 0 || suffixes.stream().anyMatch(x -> x.length == 0)) {
+            throw new IllegalArgumentException("a shared prefix needs single-token options, a non-empty prefix and "
+                    + "non-empty suffixes");
+        }
+        double[][] nll = new double[suffixes.size()][];
+        long fed = prefix.length;
+        int forwards = 1;
+        try (NDManager scope = model.manager().newSubManager();
+                KvCache cache = new KvCache(scope, model.config().numHiddenLayers())) {
+            try (NDManager prefill = scope.newSubManager()) {
+                model.hiddenStates(prefill.create(prefix, new Shape(1, prefix.length)), 0, adapter, cache);
+            }
+            int[] keyLengths = suffixes.stream().mapToInt(x -> prefix.length + x.length).toArray();
+            for (int[] batch : batches(keyLengths, batchSize, batchTokens)) {
+                List<long[]> rows = Arrays.stream(batch).mapToObj(suffixes::get).toList();
+                double[][] scored = lastPositionNll(model, adapter, rows, single, cache);
+                long padded = (long) batch.length * rows.stream().mapToInt(x -> x.length).max().orElse(0);
+                for (int i = 0; i < batch.length; i++) {
+                    nll[batch[i]] = scored[i];
+                }
+                fed += padded;
+                forwards++;
+                progress.done(batch.length, padded);
+            }
+        }
+        int[] predictions = Arrays.stream(nll).mapToInt(OptionScorer::argmin).toArray();
+        long computed = prefix.length + suffixes.stream().mapToLong(x -> x.length).sum();
+        return new Scores(nll, predictions, fed, computed, forwards);
+    }
+
     /** The options' ids when each is exactly one token, else null. */
     static long[] singleTokenIds(long[][] options) {
         long[] ids = new long[options.length];
@@ -133,6 +176,12 @@ final class OptionScorer {
      * through the LM head: [rows, vocab] logits rather than [rows, tokens, vocab].
      */
     static double[][] singleTokenNll(Qwen3Model model, LayerAdapter adapter, List<long[]> prompts, long[] optionIds) {
+        return lastPositionNll(model, adapter, prompts, optionIds, null);
+    }
+
+    /** {@link #singleTokenNll}, the prompts continuing a one-row {@code prefix} cache (left as it is) when not null. */
+    private static double[][] lastPositionNll(Qwen3Model model, LayerAdapter adapter, List<long[]> prompts,
+            long[] optionIds, KvCache prefix) {
         int rows = prompts.size();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
         long[] ids = new long[rows * longest];
@@ -146,9 +195,10 @@ final class OptionScorer {
             Arrays.fill(last, r * hidden, (r + 1) * hidden, p.length - 1);
             System.arraycopy(optionIds, 0, targets, r * optionIds.length, optionIds.length);
         }
-        try (NDManager scope = model.manager().newSubManager()) {
+        try (NDManager scope = model.manager().newSubManager();
+                KvCache cache = prefix == null ? null : prefix.repeated(scope, rows)) {
             NDArray input = scope.create(ids, new Shape(rows, longest));
-            NDArray states = model.hiddenStates(input, 0, adapter, null);
+            NDArray states = model.hiddenStates(input, 0, adapter, cache);
             // [rows, 1, hidden]: each row's hidden state at its own last prompt position
             NDArray lastStates = states.gather(scope.create(last, new Shape(rows, 1, hidden)), 1)
                     .reshape(rows, hidden);

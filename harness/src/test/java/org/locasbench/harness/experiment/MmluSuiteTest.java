@@ -178,12 +178,13 @@ class MmluSuiteTest {
         // layer; LoRA A [r, in] and B [out, r] per target projection per layer
         assertThat(r.requireMetric(Metrics.PARAMS_ADDED)).isEqualTo((double) expectedParamsAdded(variant));
 
-        // the prompts' own tokens, counted here from the prompts tokenized here; " A".." D" are single tokens, so
-        // ceil(questions / batchSize) forwards per subject (no prompt is near mmlu.batchTokens)
+        // the tokens computed, counted here from the prompts tokenized here (a subject's shared prefix once); " A"..
+        // " D" are single tokens, so one prefix forward + ceil(questions / batchSize) forwards per subject (no prompt
+        // is near mmlu.batchTokens)
         assertThat(r.requireMetric("prompt_tokens")).isEqualTo((double) referencePromptTokens);
         assertThat(r.requireMetric(Metrics.TOKENS)).isGreaterThanOrEqualTo(referencePromptTokens);
-        long forwards = test.values().stream().mapToLong(q -> (q.size() + mmlu.batchSize() - 1) / mmlu.batchSize())
-                .sum();
+        long forwards = test.values().stream().mapToLong(q -> 1 + (q.size() + mmlu.batchSize() - 1)
+                / mmlu.batchSize()).sum();
         assertThat(r.requireMetric("forwards")).isEqualTo((double) forwards);
         assertThat(r.requireMetric(Metrics.QUESTIONS_PER_SECOND)).isPositive();
         assertThat(r.requireMetric(Metrics.TOKENS_PER_SECOND)).isPositive();
@@ -256,7 +257,7 @@ class MmluSuiteTest {
         assertThat(two.results()).hasSize(1);
         Result r = two.results().get(0);
         assertThat(r.requireMetric(Metrics.QUESTIONS)).isEqualTo(15);
-        assertThat(r.requireMetric("forwards")).isEqualTo(9); // 3 subjects x ceil(5 / 2)
+        assertThat(r.requireMetric("forwards")).isEqualTo(12); // 3 subjects x (prefix + ceil(5 / 2))
         assertThat(r.requireMetric(Metrics.WALL_SECONDS)).isPositive();
         // the first five rows of each subject, in the CSV's order, whichever worker ran them
         List<String> expected = new ArrayList<>();
@@ -308,10 +309,15 @@ class MmluSuiteTest {
                 for (Map.Entry<String, List<Row>> s : test.entrySet()) {
                     List<MmluQuestion> shots = dev.get(s.getKey()).subList(0, mmlu.shots()).stream()
                             .map(row -> question(s.getKey(), row)).toList();
+                    // mmlu.sharePrefix (the default): header + shots are computed once per subject
+                    long[] prefix = session.tokenizer().encode(MmluExperiment.prefix(s.getKey(), shots));
+                    promptTokens += prefix.length;
                     for (int k = 0; k < s.getValue().size(); k++) {
                         long[] prompt = session.tokenizer().encode(MmluExperiment.prompt(question(s.getKey(),
                                 s.getValue().get(k)), shots));
-                        promptTokens += prompt.length;
+                        assertThat(Arrays.copyOf(prompt, prefix.length)).as("prompt starts with the prefix's ids")
+                                .isEqualTo(prefix);
+                        promptTokens += prompt.length - prefix.length;
                         if (k < REFERENCE_PER_SUBJECT) {
                             out.add(lastPositionNll(session.model(), adapter, prompt, options));
                         }

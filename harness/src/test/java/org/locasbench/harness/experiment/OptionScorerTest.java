@@ -114,6 +114,50 @@ class OptionScorerTest {
         }
     }
 
+    @ParameterizedTest(name = "batch size {0}")
+    @ValueSource(ints = {1, 4})
+    void aSharedPrefixComputedOnceGivesTheWholePromptsLogProbs(int batchSize) {
+        TreeMap<String, List<MmluQuestion>> test = MmluDataset.load(TestData.dataDir().resolve("mmlu"), "test");
+        TreeMap<String, List<MmluQuestion>> dev = MmluDataset.load(TestData.dataDir().resolve("mmlu"), "dev");
+        String subject = test.firstKey();
+        List<MmluQuestion> shots = dev.get(subject).subList(0, Math.min(2, dev.get(subject).size()));
+        List<long[]> whole = new ArrayList<>();
+        for (MmluQuestion q : test.get(subject).subList(0, 7)) {
+            whole.add(session.tokenizer().encode(MmluExperiment.prompt(q, shots)));
+        }
+        long[] prefix = session.tokenizer().encode(MmluExperiment.prefix(subject, shots));
+        List<long[]> suffixes = MmluExperiment.suffixesAfter(prefix, whole);
+        assertThat(suffixes).as("the bundled tokenizer keeps the prefix's ids at the prompt's start").isNotNull();
+        OptionScorer.Scores r = OptionScorer.scoreSharedPrefix(session.model(), LayerAdapter.NONE, prefix, suffixes,
+                options, batchSize, null, OptionScorer.Progress.NONE);
+        for (int i = 0; i < whole.size(); i++) {
+            double[] ref = OptionScorer.perOptionNll(session.model(), LayerAdapter.NONE, whole.get(i), options);
+            for (int o = 0; o < 4; o++) {
+                assertThat(r.nll()[i][o]).as("prompt %d option %d", i, o).isCloseTo(ref[o], offset(1e-4));
+            }
+            assertThat(r.predictions()[i]).isEqualTo(OptionScorer.argmin(ref));
+        }
+        assertThat(r.forwards()).isEqualTo(1 + (whole.size() + batchSize - 1) / batchSize);
+        long suffixTokens = suffixes.stream().mapToLong(x -> x.length).sum();
+        assertThat(r.promptTokens()).isEqualTo(prefix.length + suffixTokens);
+        assertThat(r.fedTokens()).isGreaterThanOrEqualTo(r.promptTokens());
+        if (batchSize == 1) {
+            assertThat(r.fedTokens()).isEqualTo(r.promptTokens());
+        }
+    }
+
+    @Test
+    void promptsThatDoNotStartWithThePrefixIdsRunWhole() {
+        long[] prefix = {5, 6, 7};
+        assertThat(MmluExperiment.suffixesAfter(prefix, List.of(new long[] {5, 6, 7, 8}, new long[] {5, 6, 7, 9, 9})))
+                .extracting(Arrays::toString).containsExactly("[8]", "[9, 9]");
+        assertThat(MmluExperiment.suffixesAfter(prefix, List.of(new long[] {5, 6, 7, 8}, new long[] {5, 6, 70, 1})))
+                .as("a merge across the boundary").isNull();
+        assertThat(MmluExperiment.suffixesAfter(prefix, List.<long[]>of(new long[] {5, 6, 7}))).as("nothing after")
+                .isNull();
+        assertThat(MmluExperiment.suffixesAfter(new long[0], List.<long[]>of(new long[] {5}))).isNull();
+    }
+
     @Test
     void multiTokenOptionsFallBackToOneForwardPerOption() {
         long[][] multi = {options[0], {options[1][0], options[0][0]}, options[2], options[3]};

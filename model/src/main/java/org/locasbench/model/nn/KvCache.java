@@ -26,6 +26,27 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
+    /**
+     * A new cache holding this one's keys and values repeated {@code batch} times along the batch axis (this one must
+     * hold one row): many continuations of one shared prefix, each row extended on its own without touching this cache.
+     */
+    public KvCache repeated(NDManager parent, int batch) {
+        KvCache copy = new KvCache(parent, keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] == null || keys[i].getShape().get(0) != 1) {
+                copy.close();
+                throw new IllegalStateException("repeated() needs a filled one-row cache, layer " + i + " holds "
+                        + (keys[i] == null ? "nothing" : keys[i].getShape()));
+            }
+            copy.keys[i] = keys[i].repeat(0, batch);
+            copy.values[i] = values[i].repeat(0, batch);
+            copy.keys[i].attach(copy.manager);
+            copy.values[i].attach(copy.manager);
+        }
+        copy.length = length;
+        return copy;
+    }
+
     NDList append(int layer, NDArray k, NDArray v) {
         NDArray allK = keys[layer] == null ? k.duplicate() : NDArrays.concat(new NDList(keys[layer], k), 2);
         NDArray allV = values[layer] == null ? v.duplicate() : NDArrays.concat(new NDList(values[layer], v), 2);
