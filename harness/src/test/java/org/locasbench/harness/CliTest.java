@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,52 @@ class CliTest {
         double fused = run("nll", "--model", dense.toString(), "--ids", IDS).json().get("mean_nll").asDouble();
         assertThat(fused).isCloseTo(sidecar, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(Files.readString(dense.resolve("config.json"))).contains("\"intermediate_size\" : 200");
+    }
+
+    /**
+     * The CI flow of the README: shards run with {@code --shard i/n} leave the history to {@code merge}, which gathers
+     * their records (each shard's own) and appends them to the user's history once.
+     */
+    @Test
+    void shardedRunsAddTheirHistoryThroughMergeOnce() throws Exception {
+        String[] common = {"run", "pg19", "--set", "pg19.books=10146,10321", "--set", "run.methods=none", "--set",
+            "pg19.maxTokens=384", "--set", "window.size=128", "--set", "window.context=128"};
+        Path history = tmp.resolve("history/metric-history.jsonl");
+        String old = System.setProperty(org.locasbench.results.MetricHistory.FILE_PROPERTY, history.toString());
+        try {
+            for (int i = 0; i < 2; i++) {
+                String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.stream.Stream
+                        .of("--shard", i + "/2", "--out", tmp.resolve("shard" + i).toString())).toArray(String[]::new);
+                Result shard = run(args);
+                assertThat(shard.code()).as(shard.err()).isZero();
+                assertThat(shard.out()).contains("`merge` adds the shards' to the history");
+                assertThat(Files.readAllLines(tmp.resolve("shard" + i + "/metric-history.jsonl"))).hasSize(1);
+            }
+            assertThat(history).doesNotExist();
+            Result merged = run("merge", tmp.resolve("shard0").toString(), tmp.resolve("shard1").toString(), "--out",
+                    tmp.resolve("merged").toString());
+            assertThat(merged.code()).as(merged.err()).isZero();
+            assertThat(merged.out()).contains("(2 of 2 records appended)");
+            List<String> lines = Files.readAllLines(history);
+            assertThat(lines).hasSize(2).anyMatch(l -> l.contains("\"unit\":\"10146\""))
+                    .anyMatch(l -> l.contains("\"unit\":\"10321\""));
+            assertThat(Files.readAllLines(tmp.resolve("merged/metric-history.jsonl"))).isEqualTo(lines);
+            Result again = run("merge", tmp.resolve("shard0").toString(), tmp.resolve("shard1").toString(), "--out",
+                    tmp.resolve("merged-again").toString());
+            assertThat(again.out()).as("the same results are not recorded twice").contains("(0 of 2 records appended)");
+            Files.writeString(history, "{not json\n");
+            Result corrupt = run("merge", tmp.resolve("shard0").toString(), tmp.resolve("shard1").toString(), "--out",
+                    tmp.resolve("merged-corrupt").toString());
+            assertThat(corrupt.code()).isEqualTo(2);
+            assertThat(corrupt.err()).startsWith("error: ").contains(history.toString()).contains("was not changed");
+            assertThat(Files.readString(history)).isEqualTo("{not json\n");
+        } finally {
+            if (old == null) {
+                System.clearProperty(org.locasbench.results.MetricHistory.FILE_PROPERTY);
+            } else {
+                System.setProperty(org.locasbench.results.MetricHistory.FILE_PROPERTY, old);
+            }
+        }
     }
 
     @Test

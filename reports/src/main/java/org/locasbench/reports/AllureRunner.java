@@ -23,11 +23,17 @@ public final class AllureRunner {
         this.allureHome = allureHome;
     }
 
-    /** Generates {@code out/allure} (multi-file, serve over HTTP) and {@code out/allure-single} (opens from file://). */
-    public void generate(Path results, Path historyDir, Path out, String commit) throws IOException, InterruptedException {
+    /**
+     * Generates {@code out/allure} (multi-file, serve over HTTP) and {@code out/allure-single} (opens from file://),
+     * with the failure categories and the regression gate's rows as tests ({@link AllureExtras}).
+     */
+    public void generate(Path results, Path historyDir, Path out, String commit, List<BaselineGate.Row> gate)
+            throws IOException, InterruptedException {
         Path staging = out.resolve("allure-input");
         deleteTree(staging);
         copyTree(results, staging);
+        AllureExtras.writeCategories(staging);
+        AllureExtras.writeGateResults(staging, gate, System.currentTimeMillis());
         if (Files.isDirectory(historyDir)) {
             copyTree(historyDir, staging.resolve("history"));
         }

@@ -64,11 +64,6 @@ public final class ReportPipeline implements Callable<Integer> {
     public Integer call() throws Exception {
         String commit = Environment.detectGitCommit();
         Files.createDirectories(out);
-        if (!skipAllure && Files.isDirectory(allureResults)) {
-            new AllureRunner(allureHome).generate(allureResults, history, out, commit);
-            System.out.println("Allure report: " + out.resolve("allure/index.html") + " (serve over HTTP), "
-                    + out.resolve("allure-single/index.html") + " (opens from file://)");
-        }
         ResultSet set;
         try {
             set = ResultSet.load(results);
@@ -82,6 +77,11 @@ public final class ReportPipeline implements Callable<Integer> {
             }
         }
         List<BaselineGate.Row> rows = BaselineGate.compare(baselines, set);
+        if (!skipAllure && Files.isDirectory(allureResults)) {
+            new AllureRunner(allureHome).generate(allureResults, history, out, commit, rows);
+            System.out.println("Allure report: " + out.resolve("allure/index.html") + " (serve over HTTP), "
+                    + out.resolve("allure-single/index.html") + " (opens from file://)");
+        }
         Trends trends = history(set);
         Path page = out.resolve("comparison/index.html");
         Files.createDirectories(page.getParent());

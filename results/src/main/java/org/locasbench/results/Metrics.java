@@ -108,6 +108,30 @@ public final class Metrics {
         public static final String MMLU = "mmlu";
         public static final String LOCOMO = "locomo";
         public static final List<String> ALL = List.of(PG19, LOCOMO, MMLU, ABLATION);
+
+        /** The name people read (reports, Allure epics): "PG-19", "Init ablation", "MMLU", "LoCoMo". */
+        public static String title(String experiment) {
+            return switch (experiment) {
+                case PG19 -> "PG-19";
+                case ABLATION -> "Init ablation";
+                case MMLU -> "MMLU";
+                case LOCOMO -> "LoCoMo";
+                default -> throw new IllegalArgumentException("unknown experiment '" + experiment + "'");
+            };
+        }
+
+        /** A result's work unit for people: "book 10146", "conversation conv-26", "57 subjects". */
+        public static String unitTitle(String experiment, String unit) {
+            return switch (experiment) {
+                case PG19, ABLATION -> "book " + unit;
+                case LOCOMO -> "conversation " + unit;
+                case MMLU -> {
+                    int n = unit.isEmpty() ? 0 : unit.split(",").length;
+                    yield n == 1 ? unit : n + " subjects";
+                }
+                default -> throw new IllegalArgumentException("unknown experiment '" + experiment + "'");
+            };
+        }
     }
 
     /** {@link MethodInfo#id()} values, and the MMLU variant that is the baseline. */

@@ -27,6 +27,6 @@ public final class MergeCommand implements Callable<Integer> {
         System.out.print(report.table());
         System.out.println("merged " + report.results().size() + " results from " + dirs.size() + " directories into "
                 + out + " (" + files.size() + " files" + (allure > 0 ? ", " + allure + " Allure results" : "") + ")");
-        return 0;
+        return HistoryAppend.toUserHistory(report.history());
     }
 }

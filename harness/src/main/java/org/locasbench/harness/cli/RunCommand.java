@@ -72,6 +72,11 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(report.table());
         System.out.println("wrote " + files.size() + " files to " + dir);
+        if (report.shard().count() == 1) {
+            return HistoryAppend.toUserHistory(report.history());
+        }
+        System.out.println("metric history: " + report.history().size() + " records in " + dir.resolve(
+                Report.HISTORY_FILE) + "; `merge` adds the shards' to the history");
         return 0;
     }
 }

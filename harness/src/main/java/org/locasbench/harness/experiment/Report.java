@@ -3,26 +3,37 @@ package org.locasbench.harness.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.locasbench.model.AtomicFiles;
+import org.locasbench.results.HistoryRecord;
+import org.locasbench.results.MetricHistory;
 import org.locasbench.results.Result;
 import org.locasbench.results.ResultFiles;
 
 /**
- * The results of one experiment run (one per unit x method), their plots (SVG by name), a summary table, and which
- * shard of the units produced them.
+ * The results of one experiment run (one per unit x method), their plots (SVG by name), a summary table, which
+ * shard of the units produced them, and their metric-history records (headline metrics with commit, date, machine
+ * and config hash: what the comparison page's trend charts read).
  */
 public record Report(ExperimentKind kind, List<Result> results, Map<String, String> plots, String table,
-        Shard shard) {
+        Shard shard, List<HistoryRecord> history) {
     /** The shard manifest beside the results: experiment, index, count, result names; {@code merge} checks it. */
     public static final String SHARD_FILE = "shard.json";
+    /** This run's metric-history records beside the results (JSON lines); {@code merge} gathers the shards'. */
+    public static final String HISTORY_FILE = "metric-history.jsonl";
+
+    /** A report whose history records are made here, from the results, on this host. */
+    public Report(ExperimentKind kind, List<Result> results, Map<String, String> plots, String table, Shard shard) {
+        this(kind, results, plots, table, shard, MetricHistory.recordsOf(results, MetricHistory.localHost()));
+    }
 
     /**
-     * Writes each result as {@code <dir>/<name>.json}, each plot as {@code <dir>/<name>.svg} and the shard manifest;
-     * returns the files.
+     * Writes each result as {@code <dir>/<name>.json}, each plot as {@code <dir>/<name>.svg}, the history records
+     * ({@link #HISTORY_FILE}) and the shard manifest (last: a folder without it is incomplete); returns the files.
      */
     public List<Path> write(Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
@@ -33,6 +44,13 @@ public record Report(ExperimentKind kind, List<Result> results, Map<String, Stri
             if (p.getValue() != null) { // null: this host cannot draw (CurvePlot.canDraw)
                 files.add(ResultFiles.writeSvg(dir, p.getKey(), p.getValue()));
             }
+        }
+        if (!history.isEmpty()) {
+            Path historyFile = dir.resolve(HISTORY_FILE);
+            StringBuilder lines = new StringBuilder();
+            history.forEach(h -> lines.append(MetricHistory.toLine(h)).append('\n'));
+            AtomicFiles.write(historyFile, o -> o.write(lines.toString().getBytes(StandardCharsets.UTF_8)));
+            files.add(historyFile);
         }
         ObjectMapper json = new ObjectMapper();
         ObjectNode manifest = json.createObjectNode().put("experiment", kind.id()).put("index", shard.index())

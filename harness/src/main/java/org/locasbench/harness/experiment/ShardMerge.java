@@ -13,13 +13,16 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.locasbench.model.ModelFormatException;
+import org.locasbench.results.HistoryRecord;
+import org.locasbench.results.MetricHistory;
 import org.locasbench.results.Result;
 import org.locasbench.results.ResultFiles;
 
 /**
  * Combines the results directories of several shards ({@code run --shard i/n}) into one report. Each directory's
- * {@link Report#SHARD_FILE} says which shard it is: every index of 0..n-1 must appear exactly once. Allure results a CI
- * job copied into a shard's {@code allure-results/} folder are gathered into the output's.
+ * {@link Report#SHARD_FILE} says which shard it is: every index of 0..n-1 must appear exactly once. The shards'
+ * metric-history records ({@link Report#HISTORY_FILE}, each with the machine that ran it) are gathered, and Allure
+ * results a CI job copied into a shard's {@code allure-results/} folder are gathered into the output's.
  */
 public final class ShardMerge {
     public static final String ALLURE_RESULTS = "allure-results";
@@ -28,6 +31,7 @@ public final class ShardMerge {
 
     public static Report merge(List<Path> dirs) {
         List<Result> results = new ArrayList<>();
+        List<HistoryRecord> history = new ArrayList<>();
         Map<String, Path> seen = new HashMap<>();
         Map<Integer, Path> shards = new HashMap<>();
         Integer count = null;
@@ -53,6 +57,14 @@ public final class ShardMerge {
             if (earlierShard != null) {
                 throw new ModelFormatException(manifest, "shard " + index + "/" + n + " is also " + earlierShard
                         + "; the same shard was given twice");
+            }
+            Path historyFile = dir.resolve(Report.HISTORY_FILE);
+            if (Files.isRegularFile(historyFile)) {
+                try {
+                    history.addAll(MetricHistory.read(historyFile)); // its own machine per shard, as recorded there
+                } catch (IllegalArgumentException e) {
+                    throw new ModelFormatException(historyFile, e.getMessage() + "; re-run that shard");
+                }
             }
             for (Result r : ResultFiles.readDirectory(dir)) {
                 ExperimentKind k = ExperimentKind.parse(r.experiment());
@@ -82,7 +94,7 @@ public final class ShardMerge {
             throw new IllegalArgumentException("shards " + missing + " of " + count + " are missing; pass every "
                     + "shard's results directory");
         }
-        return new Report(kind, results, kind.plots(results), kind.table(results), Shard.ALL);
+        return new Report(kind, results, kind.plots(results), kind.table(results), Shard.ALL, history);
     }
 
     /** Copies every shard's {@code allure-results/} files into {@code out/allure-results/}; returns how many. */

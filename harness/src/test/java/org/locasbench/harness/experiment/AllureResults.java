@@ -4,6 +4,7 @@ import io.qameta.allure.Allure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.locasbench.results.Metrics;
 import org.locasbench.results.Result;
 import org.locasbench.results.ResultFiles;
 import org.locasbench.results.plot.ResultPlots;
@@ -12,8 +13,24 @@ import org.locasbench.results.plot.ResultPlots;
 final class AllureResults {
     private AllureResults() {}
 
-    /** Parameters from {@link org.locasbench.results.MethodInfo#asParameters()}, the JSON, and the SVG when not null. */
+    /** Where the comparison page lies from the Allure report ({@code site/allure/} beside {@code site/comparison/}). */
+    static final String COMPARISON_PAGE = "../comparison/index.html";
+
+    /**
+     * Names the current test for people (epic = experiment, feature = method, story = unit; display name
+     * "PG-19 · book 10146 · locas[highest,r=64]"), links it to its experiment's section of the comparison page, and
+     * attaches parameters from {@link org.locasbench.results.MethodInfo#asParameters()}, the JSON and the SVG (when
+     * not null).
+     */
     static void attach(Result result, String svg) {
+        String experiment = Metrics.Experiments.title(result.experiment());
+        String method = result.method().variant() != null ? result.method().variant() : result.method().label();
+        String unit = Metrics.Experiments.unitTitle(result.experiment(), result.unit());
+        Allure.epic(experiment);
+        Allure.feature(method);
+        Allure.story(unit);
+        Allure.getLifecycle().updateTestCase(t -> t.setName(experiment + " · " + unit + " · " + method));
+        Allure.link("comparison page: " + experiment, COMPARISON_PAGE + "#" + result.experiment());
         result.method().asParameters().forEach(Allure::parameter);
         // the commit changes every run; excluded so Allure's history id stays stable across commits
         Allure.parameter("commit", result.environment().gitCommit(), true);

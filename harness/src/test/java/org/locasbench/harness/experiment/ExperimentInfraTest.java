@@ -207,6 +207,10 @@ class ExperimentInfraTest {
                 .containsExactlyInAnyOrder(first.results().get(0), second.results().get(0));
         assertThat(merged.table()).contains("10146", "10321");
         assertThat(merged.plots()).containsKeys("pg19-10146-curves", "pg19-10321-curves");
+        assertThat(merged.history()).as("each shard's own history records, read back")
+                .containsExactlyInAnyOrder(first.history().get(0), second.history().get(0));
+        assertThat(merged.history()).extracting(org.locasbench.results.HistoryRecord::unit)
+                .containsExactlyInAnyOrder("10146", "10321");
 
         Report whole = ExperimentRunner.run(ExperimentKind.PG19, layers, Shard.ALL);
         assertThat(whole.results()).hasSize(2);
