@@ -191,6 +191,12 @@ class TestTimeTrainingTest {
             return List.of(scale);
         }
 
+        /** Counts forwards: its training pass is not its scoring pass. */
+        @Override
+        public boolean trainsOnTheScoringForward() {
+            return false;
+        }
+
         @Override
         public void close() {
             manager.close();

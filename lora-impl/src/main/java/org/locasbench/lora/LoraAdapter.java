@@ -129,6 +129,12 @@ public final class LoraAdapter implements TrainableAdapter {
         return base.add(delta.mul(Scoped.scalar(delta, config.scaling())));
     }
 
+    /** Only without dropout: with it, a training forward draws masks that scoring never applies. */
+    @Override
+    public boolean trainsOnTheScoringForward() {
+        return config.dropout() == 0;
+    }
+
     /** PEFT's lora_dropout on the adapter's input; the mask is keyed by the step and the draw's place in it. */
     private NDArray dropout(int layer, Projection projection, NDArray x) {
         int draw = draws[layer * Projection.values().length + projection.ordinal()]++;

@@ -77,6 +77,8 @@ public final class Metrics {
 
         /** pg19 / ablation: PPL of the tokens up to each cumulative mark; key: the mark in tokens ("1024"). */
         public static final String PPL_AT = "ppl_at";
+        /** Marks past the end of the stream (mark -> the stream's tokens): no PPL there, shown as a dash. */
+        public static final String PPL_AT_ABSENT = "ppl_at_absent";
         /** mmlu: accuracy per subject; key: subject ("global_facts"). */
         public static final String ACCURACY_BY_SUBJECT = "accuracy_by_subject";
         /** mmlu: questions evaluated per subject. */

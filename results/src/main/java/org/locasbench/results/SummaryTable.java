@@ -20,17 +20,20 @@ public final class SummaryTable {
     /** Per book and method: PPL, delta to the book's none, Temp-Lora PPL, params %, wall time, x none, tokens/s. */
     public static String streaming(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-8s %-26s %9s %9s %10s %9s %9s %8s %9s%n", "book", "method", "PPL", "dPPL",
-                "TempLoraPPL", "params%", "wall s", "x none", "tok/s"));
+        sb.append(String.format("%-8s %-26s %9s %9s %10s %9s %9s %8s %9s  %s%n", "book", "method", "PPL", "dPPL",
+                "TempLoraPPL", "params%", "wall s", "x none", "tok/s", "PPL@mark (- = past the end)").stripTrailing()
+                + "\n");
         for (Result r : results) {
             double ppl = r.metricOr(Metrics.PPL, Double.NaN);
             double none = baseline(results, r.unit(), Metrics.PPL);
-            sb.append(String.format("%-8s %-26s %9s %9s %10s %9s %9s %8s %9s%n", r.unit(), r.method().label(),
+            sb.append(String.format("%-8s %-26s %9s %9s %10s %9s %9s %8s %9s", r.unit(), r.method().label(),
                     cell("%.3f", ppl), cell("%+.3f", ppl - none), cell("%.3f", r.metricOr(Metrics.TEMP_LORA_PPL,
                             Double.NaN)), cell("%.3f", r.metricOr(Metrics.PARAMS_ADDED_PERCENT, Double.NaN)),
                     cell("%.1f", r.metricOr(Metrics.WALL_SECONDS, Double.NaN)),
                     cell("%.2f", r.metricOr(Metrics.WALL_RELATIVE_TO_NONE, Double.NaN)),
-                    cell("%.0f", r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN))));
+                    cell("%.0f", r.metricOr(Metrics.TOKENS_PER_SECOND, Double.NaN))).stripTrailing());
+            String marks = marks(r);
+            sb.append(marks.isEmpty() ? "" : "  " + marks).append('\n');
         }
         return sb.toString();
     }
@@ -78,5 +81,15 @@ public final class SummaryTable {
     /** A number as {@code format}, or "-" where there is none (absent, or no baseline to subtract): never "NaN". */
     static String cell(String format, double value) {
         return Double.isFinite(value) ? String.format(format, value) : "-";
+    }
+
+    /** "50000:41.23 100000:-" (marks in order, a dash where the mark is past the stream's end); "" without marks. */
+    static String marks(Result r) {
+        java.util.TreeMap<Integer, String> cells = new java.util.TreeMap<>();
+        r.breakdown(Metrics.Breakdowns.PPL_AT).forEach((m, v) -> cells.put(Integer.parseInt(m), cell("%.3f", v)));
+        r.breakdown(Metrics.Breakdowns.PPL_AT_ABSENT).forEach((m, v) -> cells.put(Integer.parseInt(m), "-"));
+        StringBuilder sb = new StringBuilder();
+        cells.forEach((m, v) -> sb.append(sb.length() == 0 ? "" : " ").append(m).append(':').append(v));
+        return sb.toString();
     }
 }

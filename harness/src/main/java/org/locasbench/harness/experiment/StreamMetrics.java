@@ -32,23 +32,35 @@ public final class StreamMetrics {
         return sum / n;
     }
 
-    /** PPL of all tokens before each mark (cumulative positions); marks past the stream are left out. */
+    /**
+     * PPL of all scored tokens at stream positions before each mark (the first {@code mark} tokens): windows before it
+     * whole, the window that crosses it split at it. Marks past the stream's end are left out ({@link #absentMarks}).
+     */
     public static Map<Integer, Double> perplexityAt(List<WindowResult> windows, List<Integer> marks) {
         Map<Integer, Double> out = new LinkedHashMap<>();
+        int total = windows.get(windows.size() - 1).end();
         for (int mark : marks) {
-            double sum = 0;
-            long n = 0;
-            for (WindowResult w : windows) {
-                if (w.end() <= mark) {
-                    sum += w.nllSum();
-                    n += w.scoredTokens();
-                }
+            if (mark > total) {
+                continue;
             }
-            if (n > 0 && windows.get(windows.size() - 1).end() >= mark) {
+            double sum = 0;
+            double n = 0;
+            for (WindowResult w : windows) {
+                double[] part = w.before(mark);
+                sum += part[0];
+                n += part[1];
+            }
+            if (n > 0) {
                 out.put(mark, Math.exp(sum / n));
             }
         }
         return out;
+    }
+
+    /** The marks past the stream's end: no PPL there; reported as absent with the stream's length. */
+    public static List<Integer> absentMarks(List<WindowResult> windows, List<Integer> marks) {
+        int total = windows.get(windows.size() - 1).end();
+        return marks.stream().filter(m -> m > total).toList();
     }
 
     /** Quarters of the stream, rounded down to window ends (the scaled-down 50K/100K/150K/200K marks). */

@@ -97,6 +97,12 @@ final class StreamResults {
         List<Integer> marks = pg19.marks() != null ? pg19.marks() : StreamMetrics.quarterMarks(windows);
         StreamMetrics.perplexityAt(windows, marks).forEach((mark, v) -> b.breakdown(Metrics.Breakdowns.PPL_AT,
                 String.valueOf(mark), v));
+        int streamed = windows.get(windows.size() - 1).end();
+        for (int mark : StreamMetrics.absentMarks(windows, marks)) {
+            b.breakdown(Metrics.Breakdowns.PPL_AT_ABSENT, String.valueOf(mark), streamed);
+            System.err.println("warning: book " + book.id() + " " + setup.label() + ": PPL@" + mark + " is absent: the stream has "
+                    + streamed + " tokens (choose books that reach the mark: the manifest's token counts)");
+        }
         List<Double> end = new ArrayList<>();
         List<Double> nll = new ArrayList<>();
         List<Double> loss = new ArrayList<>();

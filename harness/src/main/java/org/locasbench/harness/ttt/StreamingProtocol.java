@@ -68,9 +68,24 @@ public final class StreamingProtocol {
                     continue; // done before the interruption
                 }
                 long t0 = System.nanoTime();
-                float[] nll = WindowScorer.score(model, adapter == null ? LayerAdapter.NONE : adapter, ids, w);
-                long t1 = System.nanoTime();
-                double loss = trainer == null ? Double.NaN : trainer.train(ids, w);
+                float[] nll;
+                long t1;
+                double loss;
+                if (trainer != null && trainer.scoresOnFirstStep()) {
+                    // one forward for the score and the first step: the NLL is read before the backward pass
+                    float[][] scored = new float[1][];
+                    long[] scoredAt = new long[1];
+                    loss = trainer.train(ids, w, x -> {
+                        scored[0] = x;
+                        scoredAt[0] = System.nanoTime();
+                    });
+                    nll = scored[0];
+                    t1 = scoredAt[0];
+                } else {
+                    nll = WindowScorer.score(model, adapter == null ? LayerAdapter.NONE : adapter, ids, w);
+                    t1 = System.nanoTime();
+                    loss = trainer == null ? Double.NaN : trainer.train(ids, w);
+                }
                 long t2 = System.nanoTime();
                 double sum = 0;
                 for (float v : nll) {
@@ -80,7 +95,7 @@ public final class StreamingProtocol {
                     throw new NonFiniteLossException(w.index(), sum, loss, "the window's NLL became non-finite");
                 }
                 WindowResult r = new WindowResult(w.index(), w.start(), w.end(), nll.length, sum, loss,
-                        (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, nll);
                 results.add(r);
                 listener.accept(r);
                 if (options.checkpointDir() != null && (results.size() % options.checkpointEvery() == 0

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
 import org.locasbench.model.Qwen3Model;
@@ -69,13 +70,41 @@ public final class TestTimeTrainer implements AutoCloseable {
      * each other.
      */
     public double train(long[] ids, Window window) {
+        return train(ids, window, null);
+    }
+
+    /**
+     * Whether the window's score is the first step's forward ({@link #train(long[], Window, Consumer)}): the loss is
+     * NTP over exactly the scored tokens and the adapter's training forward equals its scoring forward.
+     */
+    public boolean scoresOnFirstStep() {
+        return config.loss() == LossKind.NTP && adapter.trainsOnTheScoringForward();
+    }
+
+    /**
+     * {@link #train(long[], Window)}; with {@code score} not null (only when {@link #scoresOnFirstStep()}), the first
+     * step's forward is also the window's score: its per-token NLL, before any update, goes to {@code score} and its
+     * mean is that step's loss, so the window needs no scoring pass of its own.
+     */
+    public double train(long[] ids, Window window, Consumer<float[]> score) {
+        if (score != null && !scoresOnFirstStep()) {
+            throw new IllegalStateException("the " + config.loss() + " step's forward is not the scoring forward");
+        }
         double loss = Double.NaN;
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
                 adapter.beginStep(new TrainingStep(seed, window.index(), s));
                 try (NDManager scope = model.manager().newSubManager();
                         GradientScope gc = GradientScope.recording()) {
-                    NDArray objective = loss(scope, ids, window);
+                    NDArray objective;
+                    if (s == 0 && score != null) {
+                        NDArray nll = WindowScorer.scoredNll(model, adapter, WindowScorer.inputIds(scope, ids, window),
+                                window);
+                        score.accept(nll.toFloatArray());
+                        objective = nll.mean();
+                    } else {
+                        objective = loss(scope, ids, window);
+                    }
                     loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                     if (!Double.isFinite(loss)) {
                         if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {

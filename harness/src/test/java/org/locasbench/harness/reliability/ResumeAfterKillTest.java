@@ -88,11 +88,18 @@ class ResumeAfterKillTest {
 
     static int run(List<String> args) {
         PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
         try {
-            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            return Main.run(args.toArray(String[]::new));
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = Main.run(args.toArray(String[]::new));
         } finally {
             System.setErr(err);
         }
+        if (code != 0) {
+            err.println("exit " + code + ": " + captured.toString(StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("error")).findFirst().orElse("(no error line)"));
+        }
+        return code;
     }
 }

@@ -17,6 +17,14 @@ public interface TrainableAdapter extends LayerAdapter, AutoCloseable {
      */
     default void beginStep(TrainingStep step) {}
 
+    /**
+     * Whether a training step's forward computes exactly what scoring computes (no dropout or other training-only
+     * randomness), so the window's score can be read off the first step's forward instead of a pass of its own.
+     */
+    default boolean trainsOnTheScoringForward() {
+        return true;
+    }
+
     /** Switches training-only behaviour off again. */
     default void endTraining() {}
 
