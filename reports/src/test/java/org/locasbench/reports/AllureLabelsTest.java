@@ -40,6 +40,10 @@ class AllureLabelsTest {
             List<String> labels = AllureExtrasTest.labels(t);
             String epic = labels.stream().filter(l -> l.startsWith("epic=")).findFirst().orElseThrow().substring(5);
             perEpic.merge(epic, 1, Integer::sum);
+            for (String name : new String[] {"epic", "feature", "story"}) {
+                assertThat(labels).as("one %s label on %s", name, t.get("fullName"))
+                        .filteredOn(l -> l.startsWith(name + "=")).hasSize(1);
+            }
             String feature = value(labels, "feature");
             String story = value(labels, "story");
             assertThat(feature).as("feature of %s", t.get("fullName")).isNotBlank();

@@ -2,8 +2,6 @@ package org.locasbench.harness.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qameta.allure.Epic;
-import io.qameta.allure.Feature;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,8 +34,6 @@ import org.locasbench.results.Result;
  * scored before training), parameter counts by hand, every init beats the frozen model, and the paper's ordering
  * (highest converges fastest) by a margin measured over seeds.
  */
-@Epic("experiments")
-@Feature("init-strategy ablation")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AblationSuiteTest {
     static CommonConfig common;

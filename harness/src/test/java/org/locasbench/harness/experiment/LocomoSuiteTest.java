@@ -6,8 +6,6 @@ import static org.assertj.core.data.Offset.offset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qameta.allure.Allure;
-import io.qameta.allure.Epic;
-import io.qameta.allure.Feature;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +47,6 @@ import org.locasbench.results.Result;
  * available", no shared first letter means no shared token and F1 0); the parameters added against the paper's shapes;
  * and that memorizing (or a longer context) changes what the model answers.
  */
-@Epic("experiments")
-@Feature("LoCoMo QA")
 class LocomoSuiteTest {
     /** LoCoMo's categories 1..5, as the results name them. */
     static final List<String> CATEGORIES = List.of("multi_hop", "temporal", "open_domain", "single_hop", "adversarial");

@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.qameta.allure.Allure;
-import io.qameta.allure.Epic;
-import io.qameta.allure.Feature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,8 +52,6 @@ import org.locasbench.results.Result;
  * {@code config.json}; sidecar against fused (to_dense is exact) in the same run, with no skip; and the memories
  * against the base model: a memory that was not trained, not saved or not loaded leaves every NLL equal to base's.
  */
-@Epic("experiments")
-@Feature("MMLU forgetting")
 class MmluSuiteTest {
     static final String LETTERS = "ABCD";
     /** The forgetting book's first tokens memorized (as the suite always ran; the baselines were taken so). */

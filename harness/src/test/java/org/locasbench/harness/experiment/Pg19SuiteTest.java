@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qameta.allure.Epic;
-import io.qameta.allure.Feature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +43,6 @@ import org.locasbench.results.Result;
  * exactly; {@code long_context} sees the same context as {@code none} until the stream passes {@code window.context});
  * parameter counts from the model's {@code config.json}; and the claimed effect (training lowers PPL).
  */
-@Epic("experiments")
-@Feature("PG-19 whole-book perplexity")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Pg19SuiteTest {
     static final int MAX_TOKENS = 4096;
