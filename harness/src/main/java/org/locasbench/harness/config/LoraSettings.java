@@ -6,9 +6,11 @@ package org.locasbench.harness.config;
  * @param targets module names of the adapted projections (q_proj ... down_proj)
  * @param lr AdamW learning rate
  * @param epsilon AdamW epsilon (Temp-Lora: 1e-7)
+ * @param stepsPerWindow LoRA's own optimiser steps per window (Temp-Lora trains 2 epochs per chunk); null = the
+ *     shared {@code training.stepsPerWindow}
  */
 public record LoraSettings(int rank, double alpha, double dropout, java.util.List<String> targets, double lr,
-        double epsilon) {
+        double epsilon, Integer stepsPerWindow) {
     public LoraSettings {
         ConfigException.require(targets != null && !targets.isEmpty(), "lora.targets",
                 "must list at least one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
@@ -28,5 +30,7 @@ public record LoraSettings(int rank, double alpha, double dropout, java.util.Lis
                 + lr);
         ConfigException.require(epsilon > 0 && Double.isFinite(epsilon), "lora.epsilon", "must be positive, got "
                 + epsilon);
+        ConfigException.require(stepsPerWindow == null || stepsPerWindow >= 1, "lora.stepsPerWindow",
+                "must be >= 1, or null for training.stepsPerWindow; got " + stepsPerWindow);
     }
 }

@@ -86,7 +86,7 @@ final class StreamResults {
         long embedding = (long) cfg.vocabSize() * cfg.hiddenSize();
         b.metric(Metrics.FLOPS_ESTIMATE, StreamMetrics.flops(model.parameterCount() - embedding,
                 cfg.numHiddenLayers(), cfg.numAttentionHeads() * cfg.headDim(), windows, setup.context(),
-                setup.method().trains(), c.training().stepsPerWindow()));
+                setup.method().trains(), setup.training() == null ? 0 : setup.training().stepsPerWindow()));
         Map<Integer, String> after = Map.of(1, Metrics.NLL_AFTER_1_WINDOWS, 2, Metrics.NLL_AFTER_2_WINDOWS,
                 4, Metrics.NLL_AFTER_4_WINDOWS);
         for (int k : new int[] {1, 2, 4}) {

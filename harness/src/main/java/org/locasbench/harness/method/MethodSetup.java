@@ -38,13 +38,15 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
     public static MethodSetup locas(LocasSettings l, TrainingSettings t, long seed, int context) {
         AdapterFactory factory = (model, ids) -> Memorizer.memorize(model, ids, l.width(), l.init(), seed,
                 l.clipping());
-        return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, l.lr(), l.epsilon()), context);
+        return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, l.lr(), l.epsilon(),
+                t.stepsPerWindow()), context);
     }
 
     public static MethodSetup lora(LoraSettings l, TrainingSettings t, long seed, int context) {
         LoraConfig config = loraConfig(l, seed);
         return new MethodSetup(Method.LORA, null, l.rank(), (model, ids) -> LoraAdapter.create(model, config),
-                training(t, l.lr(), l.epsilon()), context);
+                training(t, l.lr(), l.epsilon(), l.stepsPerWindow() != null ? l.stepsPerWindow()
+                        : t.stepsPerWindow()), context);
     }
 
     public static LoraConfig loraConfig(LoraSettings l, long seed) {
@@ -53,9 +55,9 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
         return new LoraConfig(l.rank(), l.alpha(), l.dropout(), targets, seed);
     }
 
-    private static TrainingConfig training(TrainingSettings t, double lr, double epsilon) {
+    private static TrainingConfig training(TrainingSettings t, double lr, double epsilon, int steps) {
         return new TrainingConfig(t.loss(), t.mixLambda(), lr, t.beta1(), t.beta2(), epsilon, t.weightDecay(),
-                t.stepsPerWindow(), t.teacherContext(), t.studentContext());
+                steps, t.teacherContext(), t.studentContext());
     }
 
     /**

@@ -138,26 +138,45 @@ class ExperimentInfraTest {
         assertThat(pg19("run.methods=lora").common().run().methods()).containsExactly(Method.LORA);
     }
 
-    /** The real-scale presets in configs/ are in the layout the loader reads, and every section binds. */
+    /**
+     * The real-scale presets in configs/ and the paper's in configs/paper/ are in the layout the loader reads, every
+     * section binds, and every value of a paper preset says where it comes from (a comment on its line).
+     */
     @Test
     void everyPresetInConfigsLoads() throws Exception {
         Path configs = TestData.dataDir().toAbsolutePath().getParent().resolve("configs");
         List<Path> presets;
-        try (var files = Files.list(configs)) {
+        try (var files = Files.walk(configs)) {
             presets = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(presets).hasSize(3);
+        assertThat(presets).hasSize(10);
         for (Path preset : presets) {
             String name = preset.getFileName().toString();
             ExperimentKind kind = name.contains("mmlu") ? ExperimentKind.MMLU : name.contains("locomo")
-                    ? ExperimentKind.LOCOMO : ExperimentKind.PG19;
+                    ? ExperimentKind.LOCOMO : name.contains("ablation") || name.contains("width-sweep")
+                    ? ExperimentKind.ABLATION : ExperimentKind.PG19;
             ConfigLoader.Layers layers = ConfigLoader.load(kind.id(), kind.sections(), preset, List.of(),
                     new Properties());
             CommonConfig c = layers.common();
             assertThat(c.run().model()).as(name).startsWith("Qwen/Qwen3-");
             assertThat(c.window().size()).as(name).isEqualTo(1024);
             assertThat(kind.create(layers)).as(name).isNotNull();
+            if (preset.getParent().getFileName().toString().equals("paper")) {
+                for (String line : Files.readAllLines(preset)) {
+                    if (line.matches("\\s+\\w+: \\S.*")) { // a value (section headers have none)
+                        assertThat(line).as("%s: a value without its source or 'guess'", name).contains("#");
+                    }
+                }
+            }
         }
+        ConfigLoader.Layers table1 = ConfigLoader.load("pg19", ExperimentKind.PG19.sections(),
+                configs.resolve("paper/table1-qwen3-1.7b-base.yaml"), List.of(), new Properties());
+        assertThat(table1.common().locas().width()).isEqualTo(64);
+        assertThat(table1.common().window().longContext()).isEqualTo(16384);
+        var lora = org.locasbench.harness.method.MethodSetup.of(table1.common(), Method.LORA);
+        var locas = org.locasbench.harness.method.MethodSetup.of(table1.common(), Method.LOCAS);
+        assertThat(lora.training().stepsPerWindow()).as("Temp-LoRA's 2 epochs per chunk").isEqualTo(2);
+        assertThat(locas.training().stepsPerWindow()).as("Locas keeps training.stepsPerWindow").isEqualTo(1);
     }
 
     @Test
