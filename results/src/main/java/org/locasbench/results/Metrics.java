@@ -17,6 +17,8 @@ public final class Metrics {
     public static final String WALL_SECONDS = "wall_seconds";
     /** Tokens processed per wall second. */
     public static final String TOKENS_PER_SECOND = "tokens_per_second";
+    /** Seconds of the worker's one-time warm-up before its first timed run (not in any wall time). */
+    public static final String WARMUP_SECONDS = "warmup_seconds";
 
     // ---- pg19, ablation (streaming) --------------------------------------------------------------------------------
     /** Book perplexity: exp of the token-weighted mean NLL over every scored token. */

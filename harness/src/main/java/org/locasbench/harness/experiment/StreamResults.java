@@ -53,6 +53,9 @@ final class StreamResults {
         ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
         String name = Result.nameOf(experiment, book.id(), setup.label());
         RunOptions options = setup.runOptions(c, name, ids, model.directory());
+        // once per session, before the first timed run: every method is timed warm, in the same way
+        double warmUp = session.warmUp(ids, c.window().size(), c.window().context(),
+                MethodSetup.of(c, Method.LOCAS).training());
         long t0 = System.nanoTime();
         StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(), options,
                 w -> bar.step(w.end() - w.start()));
@@ -62,7 +65,7 @@ final class StreamResults {
             added = adapter == null ? 0 : adapter.parameterCount();
         }
         return record(experiment, name, c, pg19, config, book, session, setup, run.windows(), added, seconds,
-                ids.length);
+                ids.length).withMetric(Metrics.WARMUP_SECONDS, warmUp);
     }
 
     private static Result record(String experiment, String name, CommonConfig c, Pg19Settings pg19, ObjectNode config,

@@ -233,6 +233,8 @@ class ExperimentInfraTest {
 
         Report whole = ExperimentRunner.run(ExperimentKind.PG19, layers, Shard.ALL);
         assertThat(whole.results()).hasSize(2);
+        // each worker warms up once, before its first timed run; that time is reported, not in the wall time
+        assertThat(whole.results()).allSatisfy(r -> assertThat(r.requireMetric(Metrics.WARMUP_SECONDS)).isPositive());
         for (Result r : whole.results()) {
             Result m = merged.results().stream().filter(x -> x.unit().equals(r.unit())).findFirst().orElseThrow();
             assertThat(m.series(Metrics.Series.WINDOW_NLL)).as("book %s: two workers and two shards agree", r.unit())
