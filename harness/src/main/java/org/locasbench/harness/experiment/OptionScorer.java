@@ -54,17 +54,10 @@ final class OptionScorer {
         int forwards = 0;
         long[] single = singleTokenIds(options);
         if (single != null) {
-            for (int[] batch : batches(prompts.stream().mapToInt(p -> p.length).toArray(), batchSize, batchTokens)) {
-                List<long[]> rows = Arrays.stream(batch).mapToObj(prompts::get).toList();
-                double[][] scored = singleTokenNll(model, adapter, rows, single);
-                long padded = (long) batch.length * rows.stream().mapToInt(p -> p.length).max().orElse(0);
-                for (int i = 0; i < batch.length; i++) {
-                    nll[batch[i]] = scored[i];
-                }
-                fed += padded;
-                forwards++;
-                progress.done(batch.length, padded);
-            }
+            Work done = scoreInBatches(prompts, prompts.stream().mapToInt(p -> p.length).toArray(), batchSize,
+                    batchTokens, nll, rows -> singleTokenNll(model, adapter, rows, single), progress);
+            fed = done.fedTokens();
+            forwards = done.forwards();
         } else {
             for (int i = 0; i < prompts.size(); i++) {
                 long tokens = 0;
@@ -103,22 +96,40 @@ final class OptionScorer {
                 model.hiddenStates(prefill.create(prefix, new Shape(1, prefix.length)), 0, adapter, cache);
             }
             int[] keyLengths = suffixes.stream().mapToInt(x -> prefix.length + x.length).toArray();
-            for (int[] batch : batches(keyLengths, batchSize, batchTokens)) {
-                List<long[]> rows = Arrays.stream(batch).mapToObj(suffixes::get).toList();
-                double[][] scored = lastPositionNll(model, adapter, rows, single, cache);
-                long padded = (long) batch.length * rows.stream().mapToInt(x -> x.length).max().orElse(0);
-                for (int i = 0; i < batch.length; i++) {
-                    nll[batch[i]] = scored[i];
-                }
-                fed += padded;
-                forwards++;
-                progress.done(batch.length, padded);
-            }
+            Work done = scoreInBatches(suffixes, keyLengths, batchSize, batchTokens, nll,
+                    rows -> lastPositionNll(model, adapter, rows, single, cache), progress);
+            fed += done.fedTokens();
+            forwards += done.forwards();
         }
         int[] predictions = Arrays.stream(nll).mapToInt(OptionScorer::argmin).toArray();
         long computed = prefix.length + suffixes.stream().mapToLong(x -> x.length).sum();
         return new Scores(nll, predictions, fed, computed, forwards);
     }
+
+    /**
+     * Cuts {@code rows} into {@link #batches} by {@code batchLengths}, scores each batch with {@code scorer} (one
+     * forward) into {@code nll} at the rows' input positions.
+     */
+    private static Work scoreInBatches(List<long[]> rows, int[] batchLengths, int batchSize, Integer batchTokens,
+            double[][] nll, java.util.function.Function<List<long[]>, double[][]> scorer, Progress progress) {
+        long fed = 0;
+        int forwards = 0;
+        for (int[] batch : batches(batchLengths, batchSize, batchTokens)) {
+            List<long[]> picked = Arrays.stream(batch).mapToObj(rows::get).toList();
+            double[][] scored = scorer.apply(picked);
+            long padded = (long) batch.length * picked.stream().mapToInt(x -> x.length).max().orElse(0);
+            for (int i = 0; i < batch.length; i++) {
+                nll[batch[i]] = scored[i];
+            }
+            fed += padded;
+            forwards++;
+            progress.done(batch.length, padded);
+        }
+        return new Work(fed, forwards);
+    }
+
+    /** What a run of batches cost: tokens fed (padding included) and forwards. */
+    private record Work(long fedTokens, int forwards) {}
 
     /** The options' ids when each is exactly one token, else null. */
     static long[] singleTokenIds(long[][] options) {
