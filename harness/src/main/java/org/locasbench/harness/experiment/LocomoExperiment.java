@@ -188,15 +188,21 @@ public final class LocomoExperiment implements Experiment<LocomoConversation, Me
                 conv.sampleId()).method(method);
         long answerTokens = 0;
         long t0 = System.nanoTime();
+        long[] header = session.tokenizer().encode(LocomoPrompt.header(locomo.prompt(), conv));
+        java.util.Random optionOrder = new java.util.Random(common.run().seed()); // category 5's option order
         for (LocomoConversation.Qa qa : conv.qa().subList(0, limit)) {
-            long[] question = session.tokenizer().encode("Question: " + qa.question() + "\nShort answer:");
-            long[] prompt = Arrays.copyOf(tail, tail.length + question.length);
-            System.arraycopy(question, 0, prompt, tail.length, question.length);
+            LocomoPrompt.Question q = LocomoPrompt.question(locomo.prompt(), qa, optionOrder);
+            long[] question = session.tokenizer().encode(q.text());
+            long[] prompt = new long[header.length + tail.length + question.length];
+            System.arraycopy(header, 0, prompt, 0, header.length);
+            System.arraycopy(tail, 0, prompt, header.length, tail.length);
+            System.arraycopy(question, 0, prompt, header.length + tail.length, question.length);
             long[] generated = GreedyGenerator.generate(model, adapter, prompt, locomo.maxAnswerTokens(), stops);
             long fed = prompt.length + Math.max(0, generated.length - 1);
             answerTokens += fed;
             progress.step(fed);
-            String prediction = session.tokenizer().decode(generated).split("\n", 2)[0].strip();
+            String prediction = LocomoPrompt.resolve(q, session.tokenizer().decode(generated).split("\n", 2)[0]
+                    .strip());
             String gold = qa.category() == 5 ? (qa.answer() != null ? qa.answer() : qa.adversarialAnswer())
                     : qa.answer();
             double score = LocomoScoring.score(qa.category(), prediction, gold);
