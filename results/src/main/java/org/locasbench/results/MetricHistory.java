@@ -135,8 +135,9 @@ public final class MetricHistory {
     }
 
     /**
-     * SHA-256 of the config tree in canonical form (object keys sorted at every level, compact JSON, UTF-8), the
-     * first 16 hex digits. Key order does not change it; any value does.
+     * SHA-256 of the config tree in canonical form (object keys sorted at every level, null-valued keys left out,
+     * compact JSON, UTF-8), the first 16 hex digits. Key order does not change it; any value does. Null keys are left
+     * out so that a new option whose default is null ("as before") does not split every metric's series in two.
      */
     public static String configHash(JsonNode config) {
         try {
@@ -152,7 +153,9 @@ public final class MetricHistory {
         if (node.isObject()) {
             TreeMap<String, JsonNode> sorted = new TreeMap<>();
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                sorted.put(e.getKey(), canonical(e.getValue()));
+                if (!e.getValue().isNull()) {
+                    sorted.put(e.getKey(), canonical(e.getValue()));
+                }
             }
             ObjectNode out = LINES.createObjectNode();
             sorted.forEach(out::set);

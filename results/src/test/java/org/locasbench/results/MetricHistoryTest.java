@@ -58,6 +58,12 @@ class MetricHistoryTest {
         b.putObject("run").put("seed", 0);
         b.putObject("window").put("context", 256).put("size", 256);
         assertThat(MetricHistory.configHash(a)).isEqualTo(MetricHistory.configHash(b));
+        // a new option with a null default ("as before") keeps the series; a value in it starts a new one
+        ((ObjectNode) b.get("run")).putNull("newOption");
+        assertThat(MetricHistory.configHash(a)).isEqualTo(MetricHistory.configHash(b));
+        ((ObjectNode) b.get("run")).put("newOption", 2);
+        assertThat(MetricHistory.configHash(a)).isNotEqualTo(MetricHistory.configHash(b));
+        ((ObjectNode) b.get("run")).putNull("newOption");
         ((ObjectNode) b.get("window")).put("size", 512);
         assertThat(MetricHistory.configHash(a)).isNotEqualTo(MetricHistory.configHash(b));
     }
