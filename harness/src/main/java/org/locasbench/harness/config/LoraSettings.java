@@ -8,9 +8,11 @@ package org.locasbench.harness.config;
  * @param epsilon AdamW epsilon (Temp-Lora: 1e-7)
  * @param stepsPerWindow LoRA's own optimiser steps per window (Temp-Lora trains 2 epochs per chunk); null = the
  *     shared {@code training.stepsPerWindow}
+ * @param schedule {@code temp_lora}: a fresh AdamW per window with Temp-LoRA's constant-with-warmup over 2 steps;
+ *     null = one AdamW for the whole stream at a constant learning rate
  */
 public record LoraSettings(int rank, double alpha, double dropout, java.util.List<String> targets, double lr,
-        double epsilon, Integer stepsPerWindow) {
+        double epsilon, Integer stepsPerWindow, org.locasbench.harness.ttt.OptimizerSchedule schedule) {
     public LoraSettings {
         ConfigException.require(targets != null && !targets.isEmpty(), "lora.targets",
                 "must list at least one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");

@@ -46,7 +46,8 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
         LoraConfig config = loraConfig(l, seed);
         return new MethodSetup(Method.LORA, null, l.rank(), (model, ids) -> LoraAdapter.create(model, config),
                 training(t, l.lr(), l.epsilon(), l.stepsPerWindow() != null ? l.stepsPerWindow()
-                        : t.stepsPerWindow()), context);
+                        : t.stepsPerWindow()).withSchedule(l.schedule() != null ? l.schedule()
+                        : org.locasbench.harness.ttt.OptimizerSchedule.CONSTANT), context);
     }
 
     public static LoraConfig loraConfig(LoraSettings l, long seed) {

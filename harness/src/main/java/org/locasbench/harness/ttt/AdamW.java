@@ -35,10 +35,16 @@ public final class AdamW implements AutoCloseable {
      * fp32 hyper-parameters, so {@code 1 - b2} is that of {@code (float) b2} (for 0.999: 1.3e-5 relatively off).
      */
     public void step(List<NDArray> parameters) {
+        step(parameters, 1.0);
+    }
+
+    /** {@link #step(List)} at {@code lrScale} times the configured learning rate (a schedule's multiplier). */
+    public void step(List<NDArray> parameters, double lrScale) {
         step++;
+        double rate = config.learningRate() * lrScale;
         double rootCorrection2 = Math.sqrt(1 - Math.pow(config.beta2(), step));
-        float lr = (float) config.learningRate();
-        float stepSize = (float) (config.learningRate() * rootCorrection2 / (1 - Math.pow(config.beta1(), step)));
+        float lr = (float) rate;
+        float stepSize = (float) (rate * rootCorrection2 / (1 - Math.pow(config.beta1(), step)));
         float epsilon = (float) (config.epsilon() * rootCorrection2);
         try (NDManager scope = state.newSubManager()) {
             for (NDArray p : parameters) {
@@ -61,6 +67,16 @@ public final class AdamW implements AutoCloseable {
     public AdamMoments moments(NDArray parameter) {
         return moments.computeIfAbsent(parameter, k -> new AdamMoments(state.zeros(k.getShape(), k.getDataType()),
                 state.zeros(k.getShape(), k.getDataType())));
+    }
+
+    /** Forgets every moment and the step count, as a newly made optimiser (Temp-LoRA's per-window AdamW). */
+    public void reset() {
+        moments.values().forEach(m -> {
+            m.first().close();
+            m.second().close();
+        });
+        moments.clear();
+        step = 0;
     }
 
     /** Restores the step count of a checkpoint (bias corrections depend on it). */

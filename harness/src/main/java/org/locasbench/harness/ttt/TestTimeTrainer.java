@@ -91,6 +91,9 @@ public final class TestTimeTrainer implements AutoCloseable {
             throw new IllegalStateException("the " + config.loss() + " step's forward is not the scoring forward");
         }
         double loss = Double.NaN;
+        if (config.schedule().freshOptimizerPerWindow()) {
+            optimizer.reset();
+        }
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
                 adapter.beginStep(new TrainingStep(seed, window.index(), s));
@@ -116,7 +119,7 @@ public final class TestTimeTrainer implements AutoCloseable {
                     }
                     gc.backward(objective);
                 }
-                optimizer.step(adapter.parameters());
+                optimizer.step(adapter.parameters(), config.schedule().lrScale(s));
                 adapter.afterOptimizerStep();
                 requireFiniteParameters(window, loss);
                 lastFiniteLoss = loss;

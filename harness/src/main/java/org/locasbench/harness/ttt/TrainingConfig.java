@@ -6,9 +6,18 @@ package org.locasbench.harness.ttt;
  *
  * @param teacherContext tokens of context the SD teacher (frozen model) sees before the window
  * @param studentContext tokens of context the SD student (model + memory) sees before the window
+ * @param schedule optimiser state and learning rate over the stream (Temp-LoRA's per-window warm-up, or constant)
  */
 public record TrainingConfig(LossKind loss, double mixLambda, double learningRate, double beta1, double beta2,
-        double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext) {
+        double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext,
+        OptimizerSchedule schedule) {
+
+    /** With the constant schedule (one AdamW for the stream). */
+    public TrainingConfig(LossKind loss, double mixLambda, double learningRate, double beta1, double beta2,
+            double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext) {
+        this(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow, teacherContext,
+                studentContext, OptimizerSchedule.CONSTANT);
+    }
 
     public TrainingConfig {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -27,30 +36,38 @@ public record TrainingConfig(LossKind loss, double mixLambda, double learningRat
         if (teacherContext < 1 || studentContext < 1) {
             throw new IllegalArgumentException("SD teacher/student context must be >= 1 token");
         }
+        if (schedule == null) {
+            throw new IllegalArgumentException("an optimiser schedule is required");
+        }
+    }
+
+    public TrainingConfig withSchedule(OptimizerSchedule s) {
+        return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
+                teacherContext, studentContext, s);
     }
 
     public TrainingConfig withLoss(LossKind kind) {
         return new TrainingConfig(kind, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext);
+                teacherContext, studentContext, schedule);
     }
 
     public TrainingConfig withLearningRate(double lr) {
         return new TrainingConfig(loss, mixLambda, lr, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext);
+                teacherContext, studentContext, schedule);
     }
 
     public TrainingConfig withSteps(int steps) {
         return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, steps,
-                teacherContext, studentContext);
+                teacherContext, studentContext, schedule);
     }
 
     public TrainingConfig withContexts(int teacher, int student) {
         return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacher, student);
+                teacher, student, schedule);
     }
 
     public TrainingConfig withMixLambda(double lambda) {
         return new TrainingConfig(loss, lambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext);
+                teacherContext, studentContext, schedule);
     }
 }
