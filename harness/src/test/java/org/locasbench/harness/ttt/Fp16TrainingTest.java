@@ -15,7 +15,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.locasbench.harness.data.Pg19Library;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.locas.Clipping;
 import org.locasbench.locas.InitStrategy;
@@ -30,7 +29,6 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.TrainableAdapter;
-import org.locasbench.model.tokenizer.TextTokenizer;
 
 /**
  * Mixed-precision training: fp16 frozen weights and activations, fp32 master weights, fp32 norms, softmax and loss.
@@ -47,10 +45,7 @@ class Fp16TrainingTest {
     static void load() {
         fp32 = Qwen3Model.load(TestData.bundledModel(), Precision.FP32, Device.cpu());
         fp16 = Qwen3Model.load(TestData.bundledModel(), Precision.FP16, Device.cpu());
-        Pg19Library library = Pg19Library.load(TestData.dataDir().resolve("pg19/manifest.json"));
-        try (TextTokenizer tokenizer = TextTokenizer.load(TestData.bundledModel())) {
-            ids = Arrays.copyOf(tokenizer.encode(Pg19Library.text(library.book("10146"))), 256);
-        }
+        ids = TestTraining.book10146(256);
     }
 
     @AfterAll

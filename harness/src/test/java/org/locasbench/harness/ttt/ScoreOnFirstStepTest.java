@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.locasbench.harness.data.Pg19Library;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowPlan;
 import org.locasbench.harness.protocol.WindowScorer;
@@ -23,7 +22,6 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.TrainableAdapter;
-import org.locasbench.model.tokenizer.TextTokenizer;
 
 /**
  * One forward for a window's score and its first NTP step: the protocol's metrics and the trained adapter are bit for
@@ -37,10 +35,7 @@ class ScoreOnFirstStepTest {
     @BeforeAll
     static void load() {
         model = Qwen3Model.load(TestData.bundledModel());
-        Pg19Library library = Pg19Library.load(TestData.dataDir().resolve("pg19/manifest.json"));
-        try (TextTokenizer tokenizer = TextTokenizer.load(TestData.bundledModel())) {
-            book = Arrays.copyOf(tokenizer.encode(Pg19Library.text(library.book("10146"))), 640);
-        }
+        book = TestTraining.book10146(640);
     }
 
     @AfterAll

@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.locasbench.harness.data.Pg19Library;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowPlan;
 import org.locasbench.harness.protocol.WindowScorer;
@@ -22,7 +21,6 @@ import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.model.adapter.TrainingStep;
-import org.locasbench.model.tokenizer.TextTokenizer;
 
 /**
  * Temp-LoRA's per-chunk optimiser as its code runs it (a fresh AdamW per chunk, transformers'
@@ -38,10 +36,7 @@ class TempLoraScheduleTest {
     @BeforeAll
     static void load() {
         model = Qwen3Model.load(TestData.bundledModel());
-        Pg19Library library = Pg19Library.load(TestData.dataDir().resolve("pg19/manifest.json"));
-        try (TextTokenizer tokenizer = TextTokenizer.load(TestData.bundledModel())) {
-            book = Arrays.copyOf(tokenizer.encode(Pg19Library.text(library.book("10146"))), 512);
-        }
+        book = TestTraining.book10146(512);
     }
 
     @AfterAll
