@@ -171,8 +171,8 @@ public final class MmluExperiment implements Experiment<String, MmluExperiment.V
             ProgressBar bar = bars.get(v.name());
             OptionScorer.Progress progress = bar == null ? OptionScorer.Progress.NONE : bar::step;
             long[][] options = optionIds(session);
-            long[] prefix = session.tokenizer().encode(prefix(subject, shots));
-            List<long[]> suffixes = mmlu.sharePrefix() ? suffixesAfter(prefix, prompts) : null;
+            long[] prefix = mmlu.sharePrefix() ? session.tokenizer().encode(prefix(subject, shots)) : null;
+            List<long[]> suffixes = prefix != null ? suffixesAfter(prefix, prompts) : null;
             OptionScorer.Scores scored = suffixes != null && OptionScorer.singleTokenIds(options) != null
                     ? OptionScorer.scoreSharedPrefix(model, adapter, prefix, suffixes, options, mmlu.batchSize(),
                             mmlu.batchTokens(), progress)

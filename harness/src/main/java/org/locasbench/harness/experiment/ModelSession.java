@@ -44,8 +44,8 @@ public final class ModelSession implements AutoCloseable {
         if (warmUpSeconds == null) {
             long t0 = System.nanoTime();
             int end = Math.min(ids.length, window + context);
-            var plan = org.locasbench.harness.protocol.WindowPlan.of(end, Math.max(2, end - context), context);
-            var first = plan.get(plan.size() - 1);
+            // the shape of a timed window: `context` earlier tokens (as many as there are), then the new ones
+            var first = new org.locasbench.harness.protocol.Window(0, 0, Math.min(context, end - 1), end);
             org.locasbench.harness.protocol.WindowScorer.score(model, org.locasbench.model.adapter.LayerAdapter.NONE,
                     ids, first);
             try (var memory = org.locasbench.locas.Memorizer.memorize(model, java.util.Arrays.copyOf(ids, end), 1,

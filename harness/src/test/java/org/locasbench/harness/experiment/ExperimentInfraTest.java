@@ -235,6 +235,11 @@ class ExperimentInfraTest {
         assertThat(whole.results()).hasSize(2);
         // each worker warms up once, before its first timed run; that time is reported, not in the wall time
         assertThat(whole.results()).allSatisfy(r -> assertThat(r.requireMetric(Metrics.WARMUP_SECONDS)).isPositive());
+        Report oneWorker = ExperimentRunner.run(ExperimentKind.PG19, pg19("pg19.books=10146",
+                "run.methods=none,locas", "pg19.maxTokens=512"), Shard.ALL);
+        assertThat(oneWorker.results()).extracting(r -> r.requireMetric(Metrics.WARMUP_SECONDS))
+                .as("one warm-up for the worker, not one per method").hasSize(2).containsOnly(
+                        oneWorker.results().get(0).requireMetric(Metrics.WARMUP_SECONDS));
         for (Result r : whole.results()) {
             Result m = merged.results().stream().filter(x -> x.unit().equals(r.unit())).findFirst().orElseThrow();
             assertThat(m.series(Metrics.Series.WINDOW_NLL)).as("book %s: two workers and two shards agree", r.unit())
