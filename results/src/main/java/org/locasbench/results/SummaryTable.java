@@ -61,7 +61,7 @@ public final class SummaryTable {
             sb.append(String.format("%-8s %-24s %8s", r.unit(), r.method().label(),
                     cell("%.4f", r.metricOr(Metrics.OVERALL_F1, Double.NaN))));
             for (String c : Metrics.LocomoCategories.NAMES) {
-                sb.append(String.format(" %8s", f.containsKey(c) ? String.format("%.4f", f.get(c)) : "-"));
+                sb.append(String.format(" %8s", cell("%.4f", f.getOrDefault(c, Double.NaN))));
             }
             sb.append(String.format(" %9s%n", cell("%.4f", r.metricOr(Metrics.ADVERSARIAL_F1, Double.NaN))));
         }
