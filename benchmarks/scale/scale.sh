@@ -5,7 +5,8 @@
 #
 #   LB=locas-bench-bundle/bin/locas-bench DATA=/data SCALE_OUT=out bash benchmarks/scale/scale.sh STEP...
 #
-# STEP: checkpoint | hf-check | pg19 | ablation | mmlu | mmlu-probe | locomo | mmlu-shard:I/N
+# STEP: checkpoint | hf-check | pg19 | table1 | ablation | mmlu | mmlu-probe | locomo | mmlu-shard:I/N
+# (LOCOMO_METHODS=none,long_context runs a subset of the preset's methods into locomo-none-long_context/)
 # DATA holds mmlu/{test,dev}/, locomo/locomo10.json, pg19/manifest.json (+ the books), qwen3/{tokenizer.json,
 # tokenizer_config.json,config.json} (../shared/data has all of them; the PG-19 manifest is made by the device-call
 # wrapper). The runtime needs PYTORCH_LIBRARY_PATH etc. for a CUDA libtorch (README, GPU runners). Optional:
@@ -107,7 +108,14 @@ step_mmlu_probe() {
 step_locomo() {
   timed locomo "$LB" run locomo --config "$root/configs/qwen3-1.7b-base-locomo.yaml" \
       --set "locomo.file=$DATA/locomo/locomo10.json" --set "locomo.conversations=$LOCOMO_CONV" \
-      ${LOCOMO_MAX_QUESTIONS:+--set locomo.maxQuestions=$LOCOMO_MAX_QUESTIONS} --out "$SCALE_OUT/locomo"
+      ${LOCOMO_MAX_QUESTIONS:+--set locomo.maxQuestions=$LOCOMO_MAX_QUESTIONS} \
+      ${LOCOMO_METHODS:+--set run.methods=$LOCOMO_METHODS} --out "$SCALE_OUT/locomo${LOCOMO_METHODS:+-${LOCOMO_METHODS//,/-}}"
+}
+
+# Table 1's preset on one book: the paper's relative-time protocol (warm-up excluded, x truncation on the same book)
+step_table1() {
+  timed table1 "$LB" run pg19 --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" "${pg19_set[@]}" \
+      --out "$SCALE_OUT/table1"
 }
 
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$SCALE_OUT/gpu.txt"
@@ -121,6 +129,7 @@ for s in "$@"; do
     mmlu-shard:*) step_mmlu --shard "${s#mmlu-shard:}" ;;
     mmlu-probe) step_mmlu_probe ;;
     locomo) step_locomo ;;
-    *) echo "error: unknown step '$s' (checkpoint, hf-check, pg19, ablation, mmlu, mmlu-shard:I/N, mmlu-probe, locomo)"; exit 2 ;;
+    table1) step_table1 ;;
+    *) echo "error: unknown step '$s' (checkpoint, hf-check, pg19, table1, ablation, mmlu, mmlu-shard:I/N, mmlu-probe, locomo)"; exit 2 ;;
   esac
 done

@@ -9,7 +9,13 @@ public enum InitStrategy {
     /** r distinct neurons drawn uniformly with the run's seed (ablation). */
     RANDOM_INDEX,
     /** G, K ~ N(0, 1/d) with the run's seed, ignoring the model (ablation). */
-    RANDOM;
+    RANDOM,
+    /**
+     * Locas-MLP's initialisation applied to the GLU (Table 2's "normalised activation" row): G and K rows are the
+     * unit-normalised MLP inputs a_t of r tokens of the memorized window, evenly spaced (t_i = floor((i + 1/2) T / r));
+     * the spacing is this project's choice, the paper does not say which tokens.
+     */
+    NORMALIZED_ACTIVATION;
 
     public static InitStrategy parse(String name) {
         for (InitStrategy s : values()) {
@@ -18,7 +24,7 @@ public enum InitStrategy {
             }
         }
         throw new IllegalArgumentException("unknown init strategy '" + name
-                + "'; use highest, lowest, random_index or random");
+                + "'; use highest, lowest, random_index, random or normalized_activation");
     }
 
     public String id() {

@@ -64,8 +64,43 @@ public final class Memorizer {
                 }
                 yield java.util.Arrays.copyOf(all, width);
             }
-            case RANDOM -> new int[0];
+            case RANDOM, NORMALIZED_ACTIVATION -> new int[0];
         };
+    }
+
+    /** The token positions NORMALIZED_ACTIVATION keys on: r of T, evenly spaced, {@code floor((i + 1/2) T / r)}. */
+    public static long[] activationPositions(int tokens, int width) {
+        if (width > tokens) {
+            throw new IllegalArgumentException("init normalized_activation keys one memory row on one token: width "
+                    + width + " needs at least that many tokens in the memorized window, got " + tokens
+                    + " (use a larger window or a smaller locas.width)");
+        }
+        long[] positions = new long[width];
+        for (int i = 0; i < width; i++) {
+            positions[i] = (long) Math.floor((i + 0.5) * tokens / width);
+        }
+        return positions;
+    }
+
+    /** Per layer, the unit-normalised MLP inputs at {@link #activationPositions}: [r * d] each, fp32. */
+    public static float[][] normalizedActivations(Qwen3Model model, long[] ids, int width) {
+        int layers = model.config().numHiddenLayers();
+        int d = model.config().hiddenSize();
+        long[] positions = activationPositions(ids.length, width);
+        float[][] rows = new float[layers][];
+        LayerAdapter probe = new LayerAdapter() {
+            @Override
+            public NDArray mlpOutput(int layer, NDArray a, NDArray frozenOutput) {
+                NDArray flat = a.reshape(-1, d);
+                NDArray picked = flat.get(flat.getManager().create(positions));
+                rows[layer] = unitRows(picked.toType(DataType.FLOAT32, false).toFloatArray(), d);
+                return frozenOutput;
+            }
+        };
+        try (NDManager scope = model.manager().newSubManager()) {
+            model.hiddenStates(scope.create(ids, new Shape(1, ids.length)), 0, probe, null);
+        }
+        return rows;
     }
 
     /**
@@ -76,7 +111,10 @@ public final class Memorizer {
             Clipping clipping) {
         int layers = model.config().numHiddenLayers();
         int d = model.config().hiddenSize();
-        float[][] alpha = init == InitStrategy.RANDOM ? null : importance(model, ids);
+        float[][] alpha = init == InitStrategy.RANDOM || init == InitStrategy.NORMALIZED_ACTIVATION ? null
+                : importance(model, ids);
+        float[][] activations = init == InitStrategy.NORMALIZED_ACTIVATION ? normalizedActivations(model, ids, width)
+                : null;
         Random random = new Random(seed);
         DataType type = model.precision().masterType();
         NDManager m = model.manager();
@@ -88,6 +126,9 @@ public final class Memorizer {
             if (init == InitStrategy.RANDOM) {
                 g = gaussian(random, width * d, 1.0 / Math.sqrt(d));
                 k = gaussian(random, width * d, 1.0 / Math.sqrt(d));
+            } else if (init == InitStrategy.NORMALIZED_ACTIVATION) {
+                g = activations[i];
+                k = activations[i];
             } else {
                 int[] picked = select(alpha[i], width, init, random);
                 g = unitRows(rows(w.gateProj(), picked), d);

@@ -9,7 +9,7 @@ public final class MemoryOptions {
     String width;
 
     @Option(names = "--init", descriptionKey = "locas.init",
-            description = "highest, lowest, random_index or random; default ${DEFAULT-VALUE}.")
+            description = "highest, lowest, random_index, random or normalized_activation; default ${DEFAULT-VALUE}.")
     String init;
 
     @Option(names = "--seed", descriptionKey = "run.seed",

@@ -45,9 +45,33 @@ public final class Pg19Library {
                 }
             }
             books.add(new Pg19Book(b.get("id").asText(), b.path("title").asText(""), b.path("split").asText(""),
-                    manifest.resolveSibling(b.get("file").asText()), b.path("sha256").asText(null)));
+                    manifest.resolveSibling(b.get("file").asText()), b.path("sha256").asText(null),
+                    tokenCounts(manifest, b)));
         }
         return new Pg19Library(manifest, List.copyOf(books));
+    }
+
+    /** A book's {@code tokens}: {tokenizer.json sha256: count}, every count a positive integer. */
+    private static java.util.Map<String, Long> tokenCounts(Path manifest, JsonNode book) {
+        JsonNode node = book.get("tokens");
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return counts;
+        }
+        if (!node.isObject()) {
+            throw new ModelFormatException(manifest, "book " + book.get("id").asText() + ": 'tokens' must map a "
+                    + "tokenizer.json sha256 to the book's token count, got " + node);
+        }
+        for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
+            String sha = field.getKey().toLowerCase(java.util.Locale.ROOT);
+            JsonNode v = field.getValue();
+            if (!sha.matches("[0-9a-f]{64}") || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() <= 0) {
+                throw new ModelFormatException(manifest, "book " + book.get("id").asText() + ": tokens entry "
+                        + field.getKey() + ": " + v + " is not {64-hex-digit sha256: positive count}");
+            }
+            counts.put(sha, v.asLong());
+        }
+        return counts;
     }
 
     public List<Pg19Book> books() {

@@ -15,7 +15,8 @@ import org.locasbench.results.Result;
 /**
  * The init-strategy ablation: the PG-19 protocol for Locas with every init of {@code ablation.inits} at every width of
  * {@code ablation.widths} (the paper's claim: memorize-initialised memories converge fastest), on the books of the
- * {@code pg19} section. Metrics as PG-19's, notably NLL after 1, 2 and 4 windows.
+ * {@code pg19} section, and with {@code ablation.baseline} the frozen model first (the "no memory" row). Metrics as
+ * PG-19's, notably NLL after 1, 2 and 4 windows.
  */
 public final class AblationExperiment implements Experiment<Pg19Book, MethodSetup, Result> {
     private final CommonConfig common;
@@ -43,6 +44,9 @@ public final class AblationExperiment implements Experiment<Pg19Book, MethodSetu
     @Override
     public List<MethodSetup> methods(Path modelDir, List<Pg19Book> units) {
         List<MethodSetup> setups = new ArrayList<>();
+        if (ablation.baseline()) {
+            setups.add(MethodSetup.of(common, org.locasbench.harness.config.Method.NONE));
+        }
         for (int width : ablation.widths()) {
             for (InitStrategy init : ablation.inits()) {
                 setups.add(MethodSetup.locas(common.locas().withWidth(width).withInit(init), common.training(),
@@ -55,5 +59,10 @@ public final class AblationExperiment implements Experiment<Pg19Book, MethodSetu
     @Override
     public Result run(Pg19Book book, MethodSetup method, ModelSession session) {
         return StreamResults.stream(kind().id(), common, pg19, config, book, method, session);
+    }
+
+    @Override
+    public List<Result> finish(List<Result> results) {
+        return StreamResults.relativeToNone(results);
     }
 }

@@ -41,6 +41,13 @@ final class StreamResults {
     /** The book's tokens (the first {@code maxTokens} when set). */
     static long[] tokens(Pg19Book book, ModelSession session, Pg19Settings pg19) {
         long[] ids = session.tokenizer().encode(Pg19Library.text(book));
+        Long recorded = book.tokens().isEmpty() ? null : book.tokensFor(session.tokenizer().sha256());
+        if (recorded != null && recorded != ids.length) {
+            throw new org.locasbench.model.ModelFormatException(book.file(), "book " + book.id() + " has " + ids.length
+                    + " tokens with " + session.tokenizer().file() + " but its manifest records " + recorded
+                    + " for that tokenizer; the text or the tokenizer differ from the ones the manifest was made with "
+                    + "(restore them, or correct the manifest's 'tokens')");
+        }
         return pg19.maxTokens() != null && ids.length > pg19.maxTokens() ? java.util.Arrays.copyOf(ids,
                 pg19.maxTokens()) : ids;
     }

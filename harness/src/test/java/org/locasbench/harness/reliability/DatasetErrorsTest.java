@@ -76,6 +76,17 @@ class DatasetErrorsTest {
         c.add(Arguments.of("an MMLU dev file with only a header", mmlu("1+1?,1,2,3,4,B\n",
                 "question,choice0,choice1,choice2,choice3,answer\n"),
                 new String[] {"mmlu/dev/algebra_dev.csv: holds no questions"}));
+        c.add(Arguments.of("a PG-19 book whose token count differs from its manifest's", (Setup) (d, out) -> {
+            Path manifest = TestData.dataDir().resolve("pg19/manifest.json");
+            String json = Files.readString(manifest).replace("\"file\": \"10146.txt\"", "\"file\": \""
+                    + TestData.dataDir().resolve("pg19/10146.txt").toAbsolutePath() + "\"")
+                    .replace("\"5eef1184a056f038e9373ee6e3e9ff6cad5591d0d434466aa85ef0cdc73add59\": 67304",
+                            "\"5eef1184a056f038e9373ee6e3e9ff6cad5591d0d434466aa85ef0cdc73add59\": 67305");
+            Files.writeString(d.resolve("manifest.json"), json);
+            return List.of("run", "pg19", "--set", "pg19.manifest=" + d.resolve("manifest.json"), "--set",
+                    "run.methods=none", "--out", out.toString());
+        }, new String[] {"10146.txt: book 10146 has 67304 tokens with", "its manifest records 67305 for that "
+            + "tokenizer", "correct the manifest's 'tokens'"}));
         return c.stream();
     }
 

@@ -20,6 +20,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final Path file;
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabularySize;
+    private String sha256;
 
     private TextTokenizer(Path file, HuggingFaceTokenizer tokenizer, int vocabularySize) {
         this.file = file;
@@ -119,6 +120,29 @@ public final class TextTokenizer implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** The sha256 of {@code tokenizer.json}: which tokenizer a recorded token count (a PG-19 manifest's) belongs to. */
+    public synchronized String sha256() {
+        if (sha256 == null) {
+            sha256 = digest();
+        }
+        return sha256;
+    }
+
+    private String digest() {
+        try (var in = Files.newInputStream(file)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0;) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "cannot read the tokenizer: " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
