@@ -38,6 +38,10 @@ public final class Metrics {
     /** Estimated FLOPs of scoring and training. */
     public static final String FLOPS_ESTIMATE = "flops_estimate";
     /** Mean NLL of window k (0-based), i.e. after training on k windows; see {@link #nllAfterWindows}. */
+    /** pg19 / ablation: mean seconds of training per window (0 for the frozen methods). */
+    public static final String TRAIN_SECONDS_PER_WINDOW = "train_seconds_per_window";
+    /** pg19 / ablation: tokens GRPO sampled over the stream (0 for the other losses). */
+    public static final String TOKENS_SAMPLED = "tokens_sampled";
     public static final String NLL_AFTER_1_WINDOWS = "nll_after_1_windows";
     public static final String NLL_AFTER_2_WINDOWS = "nll_after_2_windows";
     public static final String NLL_AFTER_4_WINDOWS = "nll_after_4_windows";
@@ -101,6 +105,8 @@ public final class Metrics {
         public static final String WINDOW_NLL = "window_nll";
         /** Training loss on each window; null where the method does not train or the loss was not finite. */
         public static final String TRAIN_LOSS = "train_loss";
+        /** The adapter's trainable scalars after each window (an expandable memory grows; 0 when frozen). */
+        public static final String PARAMETERS = "parameters";
     }
 
     /** {@link Result#experiment()} ids. */

@@ -31,12 +31,15 @@ final class StreamingRun {
                 .put("context", setup.context()).put("loss", setup.training().loss().name())
                 .put("lr", setup.training().learningRate()).put("steps", setup.training().stepsPerWindow())
                 .put("trainable_parameters", run.adapter().parameterCount())
+                .put("tokens_sampled", run.windows().stream().mapToLong(WindowResult::sampledTokens).sum())
                 .put("mean_nll", run.meanNll()).put("ppl", Math.exp(run.meanNll()));
         ArrayNode windows = json.putArray("windows");
         for (WindowResult r : run.windows()) {
             // a window whose update --on-non-finite skip skipped has no training loss: null, never NaN
             ObjectNode w = windows.addObject().put("index", r.index()).put("start", r.start()).put("end", r.end())
-                    .put("nll", r.meanNll()).put("train_loss", Double.isNaN(r.trainLoss()) ? null : r.trainLoss());
+                    .put("nll", r.meanNll()).put("train_loss", Double.isNaN(r.trainLoss()) ? null : r.trainLoss())
+                    .put("sampled_tokens", r.sampledTokens())
+                    .put("parameters", r.parameters());
             if (Double.isNaN(r.trainLoss())) {
                 w.put("update_skipped", true);
             }

@@ -16,7 +16,8 @@ public final class TrainingOptions {
             description = "Context before each window (default ${DEFAULT-VALUE}).")
     int context;
 
-    @Option(names = "--loss", descriptionKey = "training.loss", description = "NTP, SD or MIX (default ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", descriptionKey = "training.loss",
+            description = "NTP, SD, MIX or GRPO (default ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--lambda", descriptionKey = "training.mixLambda",
@@ -34,6 +35,39 @@ public final class TrainingOptions {
     @Option(names = "--steps", descriptionKey = "training.stepsPerWindow",
             description = "Optimiser steps per window (default ${DEFAULT-VALUE}).")
     String steps;
+
+    @Option(names = "--grpo-group", descriptionKey = "grpo.group", description = "GRPO: samples per prompt (default ${DEFAULT-VALUE}).")
+    String groupOption;
+
+    @Option(names = "--grpo-prompts", descriptionKey = "grpo.prompts", description = "GRPO: prompts (prefixes) per window (default ${DEFAULT-VALUE}).")
+    String promptsOption;
+
+    @Option(names = "--grpo-length", descriptionKey = "grpo.length", description = "GRPO: tokens per sample (default ${DEFAULT-VALUE}).")
+    String lengthOption;
+
+    @Option(names = "--grpo-reward", descriptionKey = "grpo.reward", description = "GRPO: token_f1, exact_prefix or rouge_l (default ${DEFAULT-VALUE}).")
+    String rewardOption;
+
+    @Option(names = "--grpo-clip", descriptionKey = "grpo.clip", description = "GRPO: ratio clip epsilon (default ${DEFAULT-VALUE}).")
+    String clipOption;
+
+    @Option(names = "--grpo-beta", descriptionKey = "grpo.beta", description = "GRPO: KL weight (default ${DEFAULT-VALUE}).")
+    String betaOption;
+
+    @Option(names = "--grpo-inner-steps", descriptionKey = "grpo.innerSteps", description = "GRPO: optimiser steps per sampled group (default ${DEFAULT-VALUE}).")
+    String innerStepsOption;
+
+    @Option(names = "--temperature", descriptionKey = "grpo.temperature", description = "GRPO sampling temperature (default ${DEFAULT-VALUE}).")
+    String temperatureOption;
+
+    @Option(names = "--top-k", descriptionKey = "grpo.topK", description = "GRPO sampling top-k, 0 = off (default ${DEFAULT-VALUE}).")
+    String topKOption;
+
+    @Option(names = "--top-p", descriptionKey = "grpo.topP", description = "GRPO sampling top-p, 1 = off (default ${DEFAULT-VALUE}).")
+    String topPOption;
+
+    @Option(names = "--stop-tokens", descriptionKey = "grpo.stopTokens", description = "GRPO: token ids that end a sample, comma-separated (default ${DEFAULT-VALUE}).")
+    String stopTokensOption;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON results here instead of stdout.")
     Path json;

@@ -61,7 +61,8 @@ public final class ConfigLoader {
         public CommonConfig common() {
             return new CommonConfig(section("run", RunSettings.class), section("window", WindowSettings.class),
                     section("locas", LocasSettings.class), section("lora", LoraSettings.class),
-                    section("training", TrainingSettings.class), section("reliability", ReliabilitySettings.class));
+                    section("training", TrainingSettings.class), section("grpo", GrpoSettings.class),
+                    section("reliability", ReliabilitySettings.class));
         }
 
         /** One section bound to its record; errors name {@code section.key} and the layer that set it. */

@@ -12,7 +12,7 @@ import org.locasbench.harness.ttt.LossKind;
 public record TrainingSettings(LossKind loss, double mixLambda, int stepsPerWindow, int teacherContext,
         int studentContext, double beta1, double beta2, double weightDecay) {
     public TrainingSettings {
-        ConfigException.require(loss != null, "training.loss", "must be NTP, SD or MIX");
+        ConfigException.require(loss != null, "training.loss", "must be NTP, SD, MIX or GRPO");
         ConfigException.require(mixLambda >= 0 && mixLambda <= 1, "training.mixLambda", "must be in [0, 1], got "
                 + mixLambda);
         ConfigException.require(stepsPerWindow >= 1, "training.stepsPerWindow", "must be >= 1, got "

@@ -50,7 +50,7 @@ public final class AblationExperiment implements Experiment<Pg19Book, MethodSetu
         for (int width : ablation.widths()) {
             for (InitStrategy init : ablation.inits()) {
                 setups.add(MethodSetup.locas(common.locas().withWidth(width).withInit(init), common.training(),
-                        common.run().seed(), common.window().context()));
+                        common.grpo(), common.run().seed(), common.window().context()));
             }
         }
         return setups;

@@ -91,7 +91,10 @@ final class StreamResults {
                 .metric(Metrics.PARAMS_ADDED, added)
                 .metric(Metrics.PARAMS_ADDED_PERCENT, 100.0 * added / model.parameterCount())
                 .metric(Metrics.WALL_SECONDS, seconds).metric(Metrics.TOKENS_PER_SECOND, tokens / seconds)
-                .metric(Metrics.TOKENS, tokens).metric(Metrics.WINDOWS, windows.size());
+                .metric(Metrics.TOKENS, tokens).metric(Metrics.WINDOWS, windows.size())
+                .metric(Metrics.TRAIN_SECONDS_PER_WINDOW, windows.stream().mapToDouble(WindowResult::trainSeconds)
+                        .sum() / windows.size())
+                .metric(Metrics.TOKENS_SAMPLED, windows.stream().mapToLong(WindowResult::sampledTokens).sum());
         var cfg = model.config();
         long embedding = (long) cfg.vocabSize() * cfg.hiddenSize();
         b.metric(Metrics.FLOPS_ESTIMATE, StreamMetrics.flops(model.parameterCount() - embedding,
@@ -116,13 +119,15 @@ final class StreamResults {
         List<Double> end = new ArrayList<>();
         List<Double> nll = new ArrayList<>();
         List<Double> loss = new ArrayList<>();
+        List<Double> parameters = new ArrayList<>();
         for (WindowResult w : windows) {
+            parameters.add((double) w.parameters());
             end.add((double) w.end());
             nll.add(w.meanNll());
             loss.add(Double.isFinite(w.trainLoss()) ? w.trainLoss() : null);
         }
         return b.series(Metrics.Series.WINDOW_END, end).series(Metrics.Series.WINDOW_NLL, nll)
-                .series(Metrics.Series.TRAIN_LOSS, loss).environment(RunEnvironment.capture(session.device()))
+                .series(Metrics.Series.TRAIN_LOSS, loss).series(Metrics.Series.PARAMETERS, parameters).environment(RunEnvironment.capture(session.device()))
                 .config(config).build();
     }
 

@@ -3,6 +3,7 @@ package org.locasbench.harness.method;
 import java.util.EnumSet;
 import java.util.Set;
 import org.locasbench.harness.config.CommonConfig;
+import org.locasbench.harness.config.GrpoSettings;
 import org.locasbench.harness.config.LocasSettings;
 import org.locasbench.harness.config.LoraSettings;
 import org.locasbench.harness.config.Method;
@@ -30,22 +31,22 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
         return switch (method) {
             case NONE -> new MethodSetup(method, null, 0, null, null, c.window().context());
             case LONG_CONTEXT -> new MethodSetup(method, null, 0, null, null, c.window().longContext());
-            case LOCAS -> locas(c.locas(), c.training(), c.run().seed(), c.window().context());
-            case LORA -> lora(c.lora(), c.training(), c.run().seed(), c.window().context());
+            case LOCAS -> locas(c.locas(), c.training(), c.grpo(), c.run().seed(), c.window().context());
+            case LORA -> lora(c.lora(), c.training(), c.grpo(), c.run().seed(), c.window().context());
         };
     }
 
-    public static MethodSetup locas(LocasSettings l, TrainingSettings t, long seed, int context) {
+    public static MethodSetup locas(LocasSettings l, TrainingSettings t, GrpoSettings g, long seed, int context) {
         AdapterFactory factory = (model, ids) -> Memorizer.memorize(model, ids, l.width(), l.init(), seed,
                 l.clipping());
-        return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, l.lr(), l.epsilon(),
+        return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, g, l.lr(), l.epsilon(),
                 t.stepsPerWindow()), context);
     }
 
-    public static MethodSetup lora(LoraSettings l, TrainingSettings t, long seed, int context) {
+    public static MethodSetup lora(LoraSettings l, TrainingSettings t, GrpoSettings g, long seed, int context) {
         LoraConfig config = loraConfig(l, seed);
         return new MethodSetup(Method.LORA, null, l.rank(), (model, ids) -> LoraAdapter.create(model, config),
-                training(t, l.lr(), l.epsilon(), l.stepsPerWindow() != null ? l.stepsPerWindow()
+                training(t, g, l.lr(), l.epsilon(), l.stepsPerWindow() != null ? l.stepsPerWindow()
                         : t.stepsPerWindow()).withSchedule(l.schedule() != null ? l.schedule()
                         : org.locasbench.harness.ttt.OptimizerSchedule.CONSTANT), context);
     }
@@ -56,9 +57,10 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
         return new LoraConfig(l.rank(), l.alpha(), l.dropout(), targets, seed);
     }
 
-    private static TrainingConfig training(TrainingSettings t, double lr, double epsilon, int steps) {
+    private static TrainingConfig training(TrainingSettings t, GrpoSettings g, double lr, double epsilon, int steps) {
         return new TrainingConfig(t.loss(), t.mixLambda(), lr, t.beta1(), t.beta2(), epsilon, t.weightDecay(),
-                steps, t.teacherContext(), t.studentContext());
+                steps, t.teacherContext(), t.studentContext(), org.locasbench.harness.ttt.OptimizerSchedule.CONSTANT,
+                g);
     }
 
     /**

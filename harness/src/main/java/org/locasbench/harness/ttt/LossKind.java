@@ -7,7 +7,9 @@ public enum LossKind {
     /** Self-distillation: KL(teacher || student), teacher = frozen model with long context, student = with memory, short context. */
     SD,
     /** lambda * NTP + (1 - lambda) * SD. */
-    MIX;
+    MIX,
+    /** GRPO on sampled continuations of the window's prefixes, rewarded against the text (section {@code grpo}). */
+    GRPO;
 
     public static LossKind parse(String name) {
         for (LossKind k : values()) {
@@ -15,6 +17,6 @@ public enum LossKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown loss '" + name + "'; use NTP, SD or MIX");
+        throw new IllegalArgumentException("unknown loss '" + name + "'; use NTP, SD, MIX or GRPO");
     }
 }

@@ -95,7 +95,8 @@ public final class StreamingProtocol {
                     throw new NonFiniteLossException(w.index(), sum, loss, "the window's NLL became non-finite");
                 }
                 WindowResult r = new WindowResult(w.index(), w.start(), w.end(), nll.length, sum, loss,
-                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, nll);
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, nll, trainer == null ? 0 : trainer.sampledTokens(),
+                        adapter == null ? 0 : adapter.parameterCount());
                 results.add(r);
                 listener.accept(r);
                 if (options.checkpointDir() != null && (results.size() % options.checkpointEvery() == 0

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowScorer;
+import org.locasbench.harness.ttt.grpo.GrpoWindow;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.LayerAdapter;
@@ -29,6 +30,7 @@ public final class TestTimeTrainer implements AutoCloseable {
     private final long seed;
     private final NonFinitePolicy onNonFinite;
     private double lastFiniteLoss = Double.NaN;
+    private int sampledTokens;
 
     /** What to do when a window's loss is NaN/Inf. Non-finite parameters always stop the run. */
     public enum NonFinitePolicy {
@@ -91,43 +93,78 @@ public final class TestTimeTrainer implements AutoCloseable {
             throw new IllegalStateException("the " + config.loss() + " step's forward is not the scoring forward");
         }
         double loss = Double.NaN;
+        sampledTokens = 0;
         if (config.schedule().freshOptimizerPerWindow()) {
             optimizer.reset();
         }
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
-                adapter.beginStep(new TrainingStep(seed, window.index(), s));
-                try (NDManager scope = model.manager().newSubManager();
-                        GradientScope gc = GradientScope.recording()) {
-                    NDArray objective;
-                    if (s == 0 && score != null) {
+                if (config.loss() == LossKind.GRPO) {
+                    int inner = config.grpo().innerSteps();
+                    adapter.endTraining(); // the groups are sampled and pi_old computed in scoring mode
+                    try (GrpoWindow groups = GrpoWindow.sample(model, adapter, ids, window, config.grpo(),
+                            new TrainingStep(seed, window.index(), s))) {
+                        sampledTokens += groups.sampledTokens();
+                        for (int i = 0; i < inner; i++) {
+                            loss = step(window, s * inner + i, scope -> groups.objective(model, adapter, scope));
+                            if (Double.isNaN(loss)) {
+                                return loss;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                final int step = s;
+                loss = step(window, s, scope -> {
+                    if (step == 0 && score != null) {
                         NDArray nll = WindowScorer.scoredNll(model, adapter, WindowScorer.inputIds(scope, ids, window),
                                 window);
                         score.accept(nll.toFloatArray());
-                        objective = nll.mean();
-                    } else {
-                        objective = loss(scope, ids, window);
+                        return nll.mean();
                     }
-                    loss = objective.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                    if (!Double.isFinite(loss)) {
-                        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
-                            System.err.println("warning: training loss " + loss + " at window " + window.index()
-                                    + " (last finite " + lastFiniteLoss + "): update skipped");
-                            return Double.NaN;
-                        }
-                        throw new NonFiniteLossException(window.index(), loss, lastFiniteLoss);
-                    }
-                    gc.backward(objective);
+                    return loss(scope, ids, window);
+                });
+                if (Double.isNaN(loss)) {
+                    return loss;
                 }
-                optimizer.step(adapter.parameters(), config.schedule().lrScale(s));
-                adapter.afterOptimizerStep();
-                requireFiniteParameters(window, loss);
-                lastFiniteLoss = loss;
             }
         } finally {
             adapter.endTraining();
         }
         return loss;
+    }
+
+    /**
+     * One optimiser step (the window's {@code index}-th) on {@code objective}: the loss before the update, or NaN when
+     * the policy skipped the update of a non-finite loss.
+     */
+    private double step(Window window, int index, java.util.function.Function<NDManager, NDArray> objective) {
+        adapter.beginStep(new TrainingStep(seed, window.index(), index));
+        double loss;
+        try (NDManager scope = model.manager().newSubManager();
+                GradientScope gc = GradientScope.recording()) {
+            NDArray value = objective.apply(scope);
+            loss = value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            if (!Double.isFinite(loss)) {
+                if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
+                    System.err.println("warning: training loss " + loss + " at window " + window.index()
+                            + " (last finite " + lastFiniteLoss + "): update skipped");
+                    return Double.NaN;
+                }
+                throw new NonFiniteLossException(window.index(), loss, lastFiniteLoss);
+            }
+            gc.backward(value);
+        }
+        optimizer.step(adapter.parameters(), config.schedule().lrScale(index));
+        adapter.afterOptimizerStep();
+        requireFiniteParameters(window, loss);
+        lastFiniteLoss = loss;
+        return loss;
+    }
+
+    /** Tokens GRPO sampled in the last {@link #train} call (0 for the other losses). */
+    public int sampledTokens() {
+        return sampledTokens;
     }
 
     /** One host read per step: any NaN/Inf in any parameter makes the total of their sums non-finite. */
@@ -155,6 +192,7 @@ public final class TestTimeTrainer implements AutoCloseable {
         return switch (config.loss()) {
             case NTP -> ntp(scope, ids, window);
             case SD -> selfDistillation(scope, ids, window);
+            case GRPO -> throw new IllegalStateException("GRPO's objective is per group (GrpoWindow), not per window");
             case MIX -> {
                 NDArray ntp = ntp(scope, ids, window);
                 NDArray sd = selfDistillation(scope, ids, window);

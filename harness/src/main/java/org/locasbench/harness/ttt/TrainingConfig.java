@@ -7,16 +7,26 @@ package org.locasbench.harness.ttt;
  * @param teacherContext tokens of context the SD teacher (frozen model) sees before the window
  * @param studentContext tokens of context the SD student (model + memory) sees before the window
  * @param schedule optimiser state and learning rate over the stream (Temp-LoRA's per-window warm-up, or constant)
+ * @param grpo GRPO's settings (required when the loss is GRPO; each of the window's steps samples its groups and
+ *     takes {@code grpo.innerSteps} optimiser steps on them)
  */
 public record TrainingConfig(LossKind loss, double mixLambda, double learningRate, double beta1, double beta2,
         double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext,
-        OptimizerSchedule schedule) {
+        OptimizerSchedule schedule, org.locasbench.harness.config.GrpoSettings grpo) {
 
     /** With the constant schedule (one AdamW for the stream). */
     public TrainingConfig(LossKind loss, double mixLambda, double learningRate, double beta1, double beta2,
             double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext) {
         this(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow, teacherContext,
-                studentContext, OptimizerSchedule.CONSTANT);
+                studentContext, OptimizerSchedule.CONSTANT, null);
+    }
+
+    /** With a schedule and no GRPO settings. */
+    public TrainingConfig(LossKind loss, double mixLambda, double learningRate, double beta1, double beta2,
+            double epsilon, double weightDecay, int stepsPerWindow, int teacherContext, int studentContext,
+            OptimizerSchedule schedule) {
+        this(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow, teacherContext,
+                studentContext, schedule, null);
     }
 
     public TrainingConfig {
@@ -39,35 +49,43 @@ public record TrainingConfig(LossKind loss, double mixLambda, double learningRat
         if (schedule == null) {
             throw new IllegalArgumentException("an optimiser schedule is required");
         }
+        if (loss == LossKind.GRPO && grpo == null) {
+            throw new IllegalArgumentException("the GRPO loss needs the grpo settings");
+        }
     }
 
     public TrainingConfig withSchedule(OptimizerSchedule s) {
         return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext, s);
+                teacherContext, studentContext, s, grpo);
     }
 
     public TrainingConfig withLoss(LossKind kind) {
         return new TrainingConfig(kind, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext, schedule);
+                teacherContext, studentContext, schedule, grpo);
     }
 
     public TrainingConfig withLearningRate(double lr) {
         return new TrainingConfig(loss, mixLambda, lr, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext, schedule);
+                teacherContext, studentContext, schedule, grpo);
     }
 
     public TrainingConfig withSteps(int steps) {
         return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, steps,
-                teacherContext, studentContext, schedule);
+                teacherContext, studentContext, schedule, grpo);
     }
 
     public TrainingConfig withContexts(int teacher, int student) {
         return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacher, student, schedule);
+                teacher, student, schedule, grpo);
     }
 
     public TrainingConfig withMixLambda(double lambda) {
         return new TrainingConfig(loss, lambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
-                teacherContext, studentContext, schedule);
+                teacherContext, studentContext, schedule, grpo);
+    }
+
+    public TrainingConfig withGrpo(org.locasbench.harness.config.GrpoSettings g) {
+        return new TrainingConfig(loss, mixLambda, learningRate, beta1, beta2, epsilon, weightDecay, stepsPerWindow,
+                teacherContext, studentContext, schedule, g);
     }
 }

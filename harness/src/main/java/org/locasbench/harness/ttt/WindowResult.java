@@ -6,9 +6,12 @@ import java.util.Arrays;
  * What one window of the streaming protocol measured: NLL before training on it, and the training loss.
  * {@code tokenNll} holds the NLL of each scored token in stream order (the window's last {@code scoredTokens}
  * positions, ending at {@code end - 1}), so a PPL mark inside the window can be split exactly.
+ *
+ * @param sampledTokens tokens GRPO sampled while training on the window (0 for the other losses)
+ * @param parameters the adapter's trainable scalars after the window (an expandable memory grows; 0 when frozen)
  */
 public record WindowResult(int index, int start, int end, int scoredTokens, double nllSum, double trainLoss,
-        double scoreSeconds, double trainSeconds, float[] tokenNll) {
+        double scoreSeconds, double trainSeconds, float[] tokenNll, int sampledTokens, long parameters) {
     public WindowResult {
         if (tokenNll != null && tokenNll.length != scoredTokens) {
             throw new IllegalArgumentException("window " + index + ": " + tokenNll.length + " token NLLs for "
@@ -49,13 +52,14 @@ public record WindowResult(int index, int start, int end, int scoredTokens, doub
         return o instanceof WindowResult w && index == w.index && start == w.start && end == w.end
                 && scoredTokens == w.scoredTokens && Double.compare(nllSum, w.nllSum) == 0
                 && Double.compare(trainLoss, w.trainLoss) == 0 && Double.compare(scoreSeconds, w.scoreSeconds) == 0
-                && Double.compare(trainSeconds, w.trainSeconds) == 0 && Arrays.equals(tokenNll, w.tokenNll);
+                && Double.compare(trainSeconds, w.trainSeconds) == 0 && Arrays.equals(tokenNll, w.tokenNll)
+                && sampledTokens == w.sampledTokens && parameters == w.parameters;
     }
 
     @Override
     public int hashCode() {
         return 31 * java.util.Objects.hash(index, start, end, scoredTokens, nllSum, trainLoss, scoreSeconds,
-                trainSeconds) + Arrays.hashCode(tokenNll);
+                trainSeconds, sampledTokens, parameters) + Arrays.hashCode(tokenNll);
     }
 
     @Override

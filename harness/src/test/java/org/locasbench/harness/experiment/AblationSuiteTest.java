@@ -73,7 +73,7 @@ class AblationSuiteTest {
     @MethodSource("grid")
     void strategyAtWidth(String init, int width) throws Exception {
         MethodSetup setup = MethodSetup.locas(common.locas().withWidth(width).withInit(InitStrategy.parse(init)),
-                common.training(), common.run().seed(), common.window().context());
+                common.training(), common.grpo(), common.run().seed(), common.window().context());
         Result r = experiment.run(book, setup, session);
         AllureResults.write(r);
         AllureResults.attach(r, AllureResults.curve("ablation: " + setup.label(), List.of(r)));
@@ -114,7 +114,7 @@ class AblationSuiteTest {
     @Test
     void normalizedActivationInitStartsFromTheFrozenModel() throws Exception {
         MethodSetup setup = MethodSetup.locas(common.locas().withWidth(16)
-                .withInit(InitStrategy.NORMALIZED_ACTIVATION), common.training(), common.run().seed(),
+                .withInit(InitStrategy.NORMALIZED_ACTIVATION), common.training(), common.grpo(), common.run().seed(),
                 common.window().context());
         Result r = experiment.run(book, setup, session);
         AllureResults.write(r);

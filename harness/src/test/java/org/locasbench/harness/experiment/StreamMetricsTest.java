@@ -22,7 +22,7 @@ class StreamMetricsTest {
         for (float v : nll) {
             sum += v;
         }
-        return new WindowResult(index, start, end, nll.length, sum, Double.NaN, 0, 0, nll);
+        return new WindowResult(index, start, end, nll.length, sum, Double.NaN, 0, 0, nll, 0, 0);
     }
 
     @Test
@@ -45,7 +45,7 @@ class StreamMetricsTest {
 
     @Test
     void perTokenNllMustMatchTheScoredCount() {
-        assertThatThrownBy(() -> new WindowResult(0, 0, 4, 3, 6, 0, 0, 0, new float[] {1, 2}))
+        assertThatThrownBy(() -> new WindowResult(0, 0, 4, 3, 6, 0, 0, 0, new float[] {1, 2}, 0, 0))
                 .hasMessageContaining("2 token NLLs for 3 scored tokens");
     }
 }

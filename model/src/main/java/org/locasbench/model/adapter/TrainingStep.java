@@ -20,6 +20,18 @@ public record TrainingStep(long seed, int window, int step) {
         return h;
     }
 
+    /**
+     * The seed of the sampler for prompt {@code prompt} of this step (GRPO's groups): keyed like every other draw, so
+     * a resumed run samples the same continuations and concurrent workers do not share a generator.
+     */
+    public long samplingKey(int prompt) {
+        long h = mix(seed ^ 0x5A4D504C45L); // "SAMPLE": apart from the dropout keys
+        for (long c : new long[] {window, step, prompt}) {
+            h = mix(h + GOLDEN_GAMMA + c);
+        }
+        return h;
+    }
+
     /** SplitMix64's finaliser: a bijection on 64-bit values in which every input bit reaches every output bit. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

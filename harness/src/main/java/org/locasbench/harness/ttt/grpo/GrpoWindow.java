@@ -1,0 +1,120 @@
+package org.locasbench.harness.ttt.grpo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import org.locasbench.harness.config.GrpoSettings;
+import org.locasbench.harness.generation.Sampler;
+import org.locasbench.harness.generation.SamplingConfig;
+import org.locasbench.harness.protocol.Window;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.GradientScope;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
+
+/**
+ * GRPO's test-time task on one window of a stream. The window gives {@code prompts} prompts: prefix j ends at
+ * {@code c_j = start + floor((j + 1) (n - L) / (P + 1))} (n new tokens, L = {@code length}), so the cuts are evenly
+ * spaced and each leaves L true tokens inside the window; the prompt is the text from the window's context start up
+ * to c_j, the truth the L tokens after it. For each prompt a group is sampled from the current policy (scoring mode:
+ * no dropout), rewarded against the truth, and pi_old and pi_ref are computed once; the inner steps then reuse them.
+ */
+public final class GrpoWindow implements AutoCloseable {
+    /** One prompt's group: what was sampled, its advantages and the fixed log-probs of pi_old and pi_ref. */
+    public record Group(long[] prompt, long[][] samples, double[] rewards, double[] advantages, NDArray oldLogp,
+            NDArray refLogp, NDArray mask) {}
+
+    private final NDManager scope;
+    private final List<Group> groups;
+    private final GrpoSettings settings;
+
+    private GrpoWindow(NDManager scope, List<Group> groups, GrpoSettings settings) {
+        this.scope = scope;
+        this.groups = groups;
+        this.settings = settings;
+    }
+
+    /** The prompt cut positions of a window (see the class comment). */
+    public static int[] cuts(Window w, GrpoSettings s) {
+        int n = w.end() - w.start();
+        if (n <= s.length()) {
+            throw new IllegalArgumentException("GRPO needs windows longer than grpo.length (" + s.length()
+                    + " tokens), window " + w.index() + " has " + n + " new tokens");
+        }
+        int[] cuts = new int[s.prompts()];
+        for (int j = 0; j < cuts.length; j++) {
+            cuts[j] = w.start() + (int) Math.floor((j + 1) * (double) (n - s.length()) / (s.prompts() + 1));
+        }
+        return cuts;
+    }
+
+    /** Samples every group of the window for optimiser step {@code step} and fixes pi_old and pi_ref. */
+    public static GrpoWindow sample(Qwen3Model model, TrainableAdapter adapter, long[] ids, Window w,
+            GrpoSettings s, TrainingStep step) {
+        NDManager scope = model.manager().newSubManager();
+        try (GradientScope off = GradientScope.paused()) {
+            SamplingConfig sampling = new SamplingConfig(s.temperature(), s.topK(), s.topP(), s.length(),
+                    new HashSet<>(s.stopTokens()));
+            List<Group> groups = new ArrayList<>();
+            int[] cuts = cuts(w, s);
+            for (int j = 0; j < cuts.length; j++) {
+                long[] prompt = Arrays.copyOfRange(ids, w.contextStart(), cuts[j]);
+                long[] truth = Arrays.copyOfRange(ids, cuts[j], cuts[j] + s.length());
+                long[][] samples = Sampler.sample(model, adapter, prompt, s.group(), sampling,
+                        new Random(step.samplingKey(j)));
+                double[] rewards = new double[samples.length];
+                for (int g = 0; g < samples.length; g++) {
+                    rewards[g] = Rewards.of(s.reward(), samples[g], truth);
+                }
+                NDArray old = GrpoObjective.sampledLogProbs(model, adapter, scope, prompt, samples, s.length());
+                NDArray ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples,
+                        s.length());
+                groups.add(new Group(prompt, samples, rewards, GrpoObjective.advantages(rewards,
+                        s.advantageEpsilon()), old, ref, GrpoObjective.mask(scope, samples, s.length(),
+                        old.getDataType())));
+            }
+            return new GrpoWindow(scope, groups, s);
+        } catch (RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    /** The inner-step objective: the mean over the window's groups of {@link GrpoObjective#loss}. */
+    public NDArray objective(Qwen3Model model, TrainableAdapter adapter, NDManager stepScope) {
+        NDArray total = null;
+        for (Group g : groups) {
+            NDArray logp = GrpoObjective.sampledLogProbs(model, adapter, stepScope, g.prompt(), g.samples(),
+                    settings.length());
+            NDArray loss = GrpoObjective.loss(logp, g.oldLogp(), g.refLogp(), g.advantages(), g.mask(),
+                    settings.clip(), settings.beta());
+            total = total == null ? loss : total.add(loss);
+        }
+        return total.div(groups.size());
+    }
+
+    /** Tokens sampled for this window (stop tokens included, nothing after them). */
+    public int sampledTokens() {
+        int n = 0;
+        for (Group g : groups) {
+            for (long[] sample : g.samples()) {
+                n += sample.length;
+            }
+        }
+        return n;
+    }
+
+    public List<Group> groups() {
+        return groups;
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}

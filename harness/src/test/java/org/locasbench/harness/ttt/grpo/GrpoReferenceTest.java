@@ -1,0 +1,143 @@
+package org.locasbench.harness.ttt.grpo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.locasbench.locas.Clipping;
+import org.locasbench.locas.InitStrategy;
+import org.locasbench.locas.LocasEquations;
+import org.locasbench.locas.LocasMemory;
+import org.locasbench.locas.MemoryInfo;
+import org.locasbench.locas.MemoryLayer;
+import org.locasbench.model.Precision;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.TestData;
+import org.locasbench.model.adapter.GradientScope;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.safetensors.SafetensorsFile;
+
+/**
+ * GRPO's objective against the independent PyTorch implementation in data/fixtures/make_grpo_fixtures.py (run on the
+ * GPU machine): for fixed prompt, sampled tokens (with padding), rewards and pi_old on tiny-qwen3 with the fixed
+ * Locas memory of locas-reference.safetensors, the log-probs of policy and reference, the advantages, the loss and its
+ * gradients w.r.t. every G, K, V. fp64 on both sides: log-probs and loss within 1e-10, gradients within 1e-8 relative
+ * (L2); fp32: the loss within 2e-5 relative.
+ */
+class GrpoReferenceTest {
+    static final Path TINY = TestData.fixture("tiny-qwen3");
+    static final SafetensorsFile GRPO = SafetensorsFile.open(TINY.resolve("grpo-reference.safetensors"));
+    static final SafetensorsFile MEMORY = SafetensorsFile.open(TINY.resolve("locas-reference.safetensors"));
+
+    @Test
+    void lossLogProbsAndGradientsMatchTorchInFp64() {
+        try (Qwen3Model model = Qwen3Model.load(TINY, Precision.FP64, Device.cpu());
+                LocasMemory memory = fixtureMemory(model, DataType.FLOAT64);
+                NDManager scope = model.manager().newSubManager();
+                GradientScope gc = GradientScope.recording()) {
+            long[] prompt = GRPO.longs("prompt");
+            long[][] samples = samples();
+            int length = (int) GRPO.entry("samples").shape()[1];
+            NDArray ref;
+            try (GradientScope off = GradientScope.paused()) {
+                ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
+            }
+            NDArray mask = GrpoObjective.mask(scope, samples, length, DataType.FLOAT64);
+            assertMasked(ref, GRPO.doubles("ref_logp"), mask, 1e-10, "pi_ref log-probs");
+            NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, prompt, samples, length);
+            assertMasked(logp, GRPO.doubles("policy_logp"), mask, 1e-10, "pi log-probs");
+            double[] advantages = GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4);
+            assertThat(advantages).containsExactly(GRPO.doubles("advantages"), offset(1e-12));
+            NDArray old = scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length));
+            NDArray loss = GrpoObjective.loss(logp, old, ref, advantages, mask, 0.2, 0.04);
+            assertThat(loss.getDouble()).isCloseTo(GRPO.doubles("loss")[0], offset(1e-10));
+            gc.backward(loss);
+            for (int i = 0; i < memory.layers(); i++) {
+                MemoryLayer layer = memory.layer(i);
+                assertRelativeError(layer.gate().getGradient().toDoubleArray(), GRPO.doubles("layer" + i
+                        + ".grad.gate"), "layer " + i + " dL/dG");
+                assertRelativeError(layer.key().getGradient().toDoubleArray(), GRPO.doubles("layer" + i
+                        + ".grad.key"), "layer " + i + " dL/dK");
+                assertRelativeError(layer.value().getGradient().toDoubleArray(), GRPO.doubles("layer" + i
+                        + ".grad.value"), "layer " + i + " dL/dV");
+            }
+        }
+    }
+
+    @Test
+    void lossMatchesTorchInFp32() {
+        try (Qwen3Model model = Qwen3Model.load(TINY, Precision.FP32, Device.cpu());
+                LocasMemory memory = fixtureMemory(model, DataType.FLOAT32);
+                NDManager scope = model.manager().newSubManager();
+                GradientScope off = GradientScope.paused()) {
+            long[] prompt = GRPO.longs("prompt");
+            long[][] samples = samples();
+            int length = (int) GRPO.entry("samples").shape()[1];
+            NDArray ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
+            NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, prompt, samples, length);
+            NDArray mask = GrpoObjective.mask(scope, samples, length, DataType.FLOAT32);
+            NDArray old = scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length))
+                    .toType(DataType.FLOAT32, false);
+            double loss = GrpoObjective.loss(logp, old, ref, GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4),
+                    mask, 0.2, 0.04).toType(DataType.FLOAT64, false).getDouble();
+            double expected = GRPO.doubles("loss")[0];
+            assertThat(Math.abs(loss - expected)).isLessThan(2e-5 * Math.abs(expected));
+        }
+    }
+
+    static long[][] samples() {
+        long[] flat = GRPO.longs("samples");
+        long[] lengths = GRPO.longs("lengths");
+        int length = (int) GRPO.entry("samples").shape()[1];
+        long[][] samples = new long[lengths.length][];
+        for (int g = 0; g < lengths.length; g++) {
+            samples[g] = java.util.Arrays.copyOfRange(flat, g * length, g * length + (int) lengths[g]);
+        }
+        return samples;
+    }
+
+    static LocasMemory fixtureMemory(Qwen3Model model, DataType type) {
+        int d = model.config().hiddenSize();
+        List<MemoryLayer> layers = new ArrayList<>();
+        for (int i = 0; i < model.config().numHiddenLayers(); i++) {
+            List<NDArray> parts = new ArrayList<>();
+            for (String name : new String[] {"gate", "key", "value"}) {
+                parts.add(model.manager().create(MEMORY.doubles("layer" + i + ".memory." + name), new Shape(8, d))
+                        .toType(type, false));
+            }
+            layers.add(new MemoryLayer(parts.get(0), parts.get(1), parts.get(2),
+                    LocasEquations.tau(model.layer(i).downProj(), 8)));
+        }
+        return new LocasMemory(model.manager(), layers, new MemoryInfo(model.directory().toString(), "fixture", d,
+                layers.size(), 8, InitStrategy.RANDOM, Clipping.REPARAMETERIZE, 7));
+    }
+
+    private static void assertMasked(NDArray actual, double[] expected, NDArray mask, double tolerance, String what) {
+        double[] a = actual.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] m = mask.toType(DataType.FLOAT64, false).toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            if (m[i] > 0) {
+                assertThat(a[i]).as("%s [%d]", what, i).isCloseTo(expected[i], offset(tolerance));
+            }
+        }
+    }
+
+    private static void assertRelativeError(double[] ours, double[] reference, String what) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < ours.length; i++) {
+            diff += (ours[i] - reference[i]) * (ours[i] - reference[i]);
+            norm += reference[i] * reference[i];
+        }
+        assertThat(norm).as("%s is not zero in the reference", what).isGreaterThan(0);
+        assertThat(Math.sqrt(diff / norm)).as(what).isLessThan(1e-8);
+    }
+}
