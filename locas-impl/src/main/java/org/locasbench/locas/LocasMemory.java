@@ -16,23 +16,76 @@ import org.locasbench.model.adapter.TrainableAdapter;
  * A Locas-GLU memory attached to every MLP of a frozen Qwen3: per layer trainable G, K, V [r, d] and a fixed tau
  * ({@link MemoryLayer}), added to the frozen MLP output through the {@code mlpOutput} hook (see
  * {@link LocasEquations}).
+ *
+ * <p>An expandable memory grows by blocks ({@link #grow}): each block holds its own rows of every layer as separate
+ * trainable arrays (so an optimiser keeps the old rows' moments and step counts and starts the new rows' at zero); the
+ * forward pass uses all blocks' rows concatenated, and tau stays the one memorize fixed.
  */
 public final class LocasMemory implements TrainableAdapter {
     private final NDManager manager;
-    private final List<MemoryLayer> layers;
-    private final MemoryInfo info;
+    /** blocks.get(b).get(layer): block 0 from memorize, one more per growth step. */
+    private final List<List<MemoryLayer>> blocks = new ArrayList<>();
+    /** The frozen neurons each block's rows were cloned from, per layer (null for model-free rows). */
+    private final List<int[][]> neurons = new ArrayList<>();
+    private MemoryInfo info;
 
     /** Takes ownership of the layers' arrays (moved into the memory's own manager) and marks them trainable. */
     public LocasMemory(NDManager parent, List<MemoryLayer> layers, MemoryInfo info) {
+        this(parent, layers, info, null);
+    }
+
+    /** As above, recording which frozen neurons each layer's rows were cloned from ({@code neurons[layer]}). */
+    public LocasMemory(NDManager parent, List<MemoryLayer> layers, MemoryInfo info, int[][] neurons) {
         this.manager = parent.newSubManager();
-        this.layers = List.copyOf(layers);
-        for (MemoryLayer l : this.layers) {
+        this.info = info;
+        addBlock(layers, neurons);
+    }
+
+    private void addBlock(List<MemoryLayer> layers, int[][] cloned) {
+        for (MemoryLayer l : layers) {
             for (NDArray w : List.of(l.gate(), l.key(), l.value())) {
                 w.attach(manager);
                 w.setRequiresGradient(true);
             }
         }
-        this.info = info;
+        blocks.add(List.copyOf(layers));
+        neurons.add(cloned);
+    }
+
+    /**
+     * Appends {@code rows} (one {@link MemoryLayer} per layer, V = 0 so the output does not change; their tau is not
+     * used) as a new block after window {@code window}; {@code cloned[layer]} names the frozen neurons they came from.
+     */
+    public void grow(List<MemoryLayer> rows, int[][] cloned, int window) {
+        if (rows.size() != layers()) {
+            throw new IllegalArgumentException(rows.size() + " layers of new rows for a memory of " + layers());
+        }
+        int added = (int) rows.get(0).gate().getShape().get(0);
+        addBlock(rows, cloned);
+        info = info.grown(window, added);
+    }
+
+    /** The frozen neurons of {@code layer} any block's rows were cloned from (to exclude them when growing). */
+    public java.util.Set<Integer> clonedNeurons(int layer) {
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        for (int[][] n : neurons) {
+            if (n != null) {
+                for (int j : n[layer]) {
+                    held.add(j);
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Per block, the frozen neurons its rows came from ({@code [layer][row]}, null for model-free rows). */
+    public List<int[][]> clonedNeuronsByBlock() {
+        return java.util.Collections.unmodifiableList(neurons);
+    }
+
+    /** Rows per block (the first from memorize, then one per growth step). */
+    public List<Integer> blockWidths() {
+        return blocks.stream().map(b -> (int) b.get(0).gate().getShape().get(0)).toList();
     }
 
     /** This forward's G~, K~, V~ of all layers [L, r, d], clipped and in the compute dtype; see beginForward. */
@@ -49,7 +102,16 @@ public final class LocasMemory implements TrainableAdapter {
 
     /** All layers' rows stacked [L, r, d] (one differentiable op), clipped as the forward uses them, cast. */
     private NDArray effectiveStack(Function<MemoryLayer, NDArray> part, NDManager scope, DataType computeType) {
-        NDArray stacked = NDArrays.stack(new NDList(layers.stream().map(part).toList()));
+        NDArray stacked = NDArrays.stack(new NDList(blocks.get(0).stream().map(part).toList()));
+        if (blocks.size() > 1) { // rows of every block, in block order: [L, r_0 + r_1 + ..., d]
+            NDList all = new NDList(stacked);
+            for (List<MemoryLayer> block : blocks.subList(1, blocks.size())) {
+                all.add(NDArrays.stack(new NDList(block.stream().map(part).toList())));
+            }
+            NDArray joined = NDArrays.concat(all, 1);
+            all.forEach(a -> a.attach(scope));
+            stacked = joined;
+        }
         stacked.attach(scope);
         NDArray used = info.clipping() == Clipping.REPARAMETERIZE ? LocasEquations.clipRows(stacked) : stacked;
         // fp32 masters under fp16 compute: cast in a way the gradient crosses
@@ -66,7 +128,7 @@ public final class LocasMemory implements TrainableAdapter {
         NDArray g = layerOf(p.gate(), layer, a);
         NDArray k = layerOf(p.key(), layer, a);
         NDArray v = layerOf(p.value(), layer, a);
-        return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, layers.get(layer).tau()));
+        return frozenOutput.add(LocasEquations.sidecar(a, g, k, v, blocks.get(0).get(layer).tau()));
     }
 
     private static NDArray layerOf(NDArray stacked, int layer, NDArray like) {
@@ -78,10 +140,12 @@ public final class LocasMemory implements TrainableAdapter {
     @Override
     public List<NDArray> parameters() {
         List<NDArray> all = new ArrayList<>();
-        for (MemoryLayer l : layers) {
-            all.add(l.gate());
-            all.add(l.key());
-            all.add(l.value());
+        for (List<MemoryLayer> block : blocks) {
+            for (MemoryLayer l : block) {
+                all.add(l.gate());
+                all.add(l.key());
+                all.add(l.value());
+            }
         }
         return all;
     }
@@ -101,7 +165,7 @@ public final class LocasMemory implements TrainableAdapter {
     }
 
     public int layers() {
-        return layers.size();
+        return blocks.get(0).size();
     }
 
     public int width() {
@@ -112,8 +176,26 @@ public final class LocasMemory implements TrainableAdapter {
         return info;
     }
 
+    /**
+     * One layer's memory at the full width. Of a memory that never grew these are the trainable arrays themselves;
+     * after growth, copies of all blocks' rows concatenated (owned by the memory, for reading: saving, fusing).
+     */
     public MemoryLayer layer(int layer) {
-        return layers.get(layer);
+        MemoryLayer first = blocks.get(0).get(layer);
+        if (blocks.size() == 1) {
+            return first;
+        }
+        NDArray[] parts = new NDArray[3];
+        for (int p = 0; p < 3; p++) {
+            NDList rows = new NDList();
+            for (List<MemoryLayer> block : blocks) {
+                MemoryLayer l = block.get(layer);
+                rows.add(p == 0 ? l.gate() : p == 1 ? l.key() : l.value());
+            }
+            parts[p] = NDArrays.concat(rows, 0);
+            parts[p].attach(manager);
+        }
+        return new MemoryLayer(parts[0], parts[1], parts[2], first.tau());
     }
 
     /** The clipped rows actually used in the forward pass (what {@code to_dense} fuses), as fp32 [r*d] arrays. */

@@ -111,14 +111,53 @@ public final class Memorizer {
             Clipping clipping) {
         int layers = model.config().numHiddenLayers();
         int d = model.config().hiddenSize();
+        Rows rows = rows(model, ids, width, init, new Random(seed), layer -> java.util.Set.of());
+        List<MemoryLayer> memory = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            memory.add(new MemoryLayer(rows.gate().get(i), rows.key().get(i),
+                    model.manager().zeros(new Shape(width, d), model.precision().masterType()),
+                    LocasEquations.tau(model.layer(i).downProj(), width)));
+        }
+        MemoryInfo info = new MemoryInfo(model.directory().toString(), ModelFingerprint.of(model.directory()), d,
+                layers, width, init, clipping, seed);
+        return new LocasMemory(model.manager(), memory, info, rows.neurons());
+    }
+
+    /**
+     * Expandable memory: {@code rows} more rows per layer chosen by the memory's strategy from {@code newestIds} (the
+     * newest window), never a frozen neuron the memory already holds, with cloned G and K and V = 0 (the model's
+     * output does not change), appended as a new block after window {@code window}. Random draws come from
+     * {@code Random(seed + number of growth steps so far + 1)}, so a resumed run grows the same way.
+     */
+    public static void grow(Qwen3Model model, LocasMemory memory, long[] newestIds, int rows, int window) {
+        MemoryInfo info = memory.info();
+        int d = model.config().hiddenSize();
+        Random random = new Random(info.seed() + info.growth().size() + 1);
+        Rows picked = rows(model, newestIds, rows, info.init(), random, memory::clonedNeurons);
+        List<MemoryLayer> block = new ArrayList<>();
+        for (int i = 0; i < info.layers(); i++) {
+            block.add(new MemoryLayer(picked.gate().get(i), picked.key().get(i),
+                    model.manager().zeros(new Shape(rows, d), model.precision().masterType()), Float.NaN));
+        }
+        memory.grow(block, picked.neurons(), window);
+    }
+
+    /** G and K rows per layer ([r, d], the master dtype) and the frozen neurons they came from (null if none). */
+    private record Rows(List<NDArray> gate, List<NDArray> key, int[][] neurons) {}
+
+    private static Rows rows(Qwen3Model model, long[] ids, int width, InitStrategy init, Random random,
+            java.util.function.IntFunction<java.util.Set<Integer>> exclude) {
+        int layers = model.config().numHiddenLayers();
+        int d = model.config().hiddenSize();
         float[][] alpha = init == InitStrategy.RANDOM || init == InitStrategy.NORMALIZED_ACTIVATION ? null
                 : importance(model, ids);
         float[][] activations = init == InitStrategy.NORMALIZED_ACTIVATION ? normalizedActivations(model, ids, width)
                 : null;
-        Random random = new Random(seed);
         DataType type = model.precision().masterType();
         NDManager m = model.manager();
-        List<MemoryLayer> memory = new ArrayList<>();
+        List<NDArray> gates = new ArrayList<>();
+        List<NDArray> keys = new ArrayList<>();
+        int[][] neurons = alpha == null ? null : new int[layers][];
         for (int i = 0; i < layers; i++) {
             LayerWeights w = model.layer(i);
             float[] g;
@@ -130,17 +169,41 @@ public final class Memorizer {
                 g = activations[i];
                 k = activations[i];
             } else {
-                int[] picked = select(alpha[i], width, init, random);
+                int[] picked = selectExcluding(alpha[i], width, init, random, exclude.apply(i));
+                neurons[i] = picked;
                 g = unitRows(rows(w.gateProj(), picked), d);
                 k = unitRows(rows(w.upProj(), picked), d);
             }
-            memory.add(new MemoryLayer(m.create(g, new Shape(width, d)).toType(type, false),
-                    m.create(k, new Shape(width, d)).toType(type, false), m.zeros(new Shape(width, d), type),
-                    LocasEquations.tau(w.downProj(), width)));
+            gates.add(m.create(g, new Shape(width, d)).toType(type, false));
+            keys.add(m.create(k, new Shape(width, d)).toType(type, false));
         }
-        MemoryInfo info = new MemoryInfo(model.directory().toString(), ModelFingerprint.of(model.directory()), d,
-                layers, width, init, clipping, seed);
-        return new LocasMemory(m, memory, info);
+        return new Rows(gates, keys, neurons);
+    }
+
+    /**
+     * {@link #select} among the neurons not in {@code held}: the strategy ranks (or draws from) only those, and the
+     * indices returned are the frozen MLP's.
+     */
+    public static int[] selectExcluding(float[] alpha, int width, InitStrategy init, Random random,
+            java.util.Set<Integer> held) {
+        if (held.isEmpty()) {
+            return select(alpha, width, init, random);
+        }
+        int[] free = IntStream.range(0, alpha.length).filter(j -> !held.contains(j)).toArray();
+        if (width > free.length) {
+            throw new IllegalArgumentException("cannot grow the memory by " + width + " rows: only " + free.length
+                    + " of the MLP's " + alpha.length + " neurons are not in it yet (lower locas.maxWidth)");
+        }
+        float[] sub = new float[free.length];
+        for (int i = 0; i < free.length; i++) {
+            sub[i] = alpha[free[i]];
+        }
+        int[] local = select(sub, width, init, random);
+        int[] picked = new int[local.length];
+        for (int i = 0; i < local.length; i++) {
+            picked[i] = free[local[i]];
+        }
+        return picked;
     }
 
     private static float[] rows(NDArray weight, int[] picked) {

@@ -40,7 +40,9 @@ public final class MemoryFile {
                 .metadata("width", String.valueOf(info.width()))
                 .metadata("init", info.init().id())
                 .metadata("clipping", info.clipping().name().toLowerCase(java.util.Locale.ROOT))
-                .metadata("seed", String.valueOf(info.seed()));
+                .metadata("seed", String.valueOf(info.seed()))
+                .metadata("initial_width", String.valueOf(info.initialWidth()))
+                .metadata("growth", growth(info.growth()));
         long[] shape = {info.width(), info.hiddenSize()};
         for (int i = 0; i < memory.layers(); i++) {
             MemoryLayer l = memory.layer(i);
@@ -80,7 +82,8 @@ public final class MemoryFile {
         MemoryInfo info = new MemoryInfo(meta.get("base_model"), meta.get("base_model_fingerprint"), hidden, layers,
                 width, parsed(file, "init", () -> InitStrategy.parse(required(file, meta, "init"))),
                 parsed(file, "clipping", () -> Clipping.parse(required(file, meta, "clipping"))),
-                parsed(file, "seed", () -> Long.parseLong(meta.getOrDefault("seed", "0"))));
+                parsed(file, "seed", () -> Long.parseLong(meta.getOrDefault("seed", "0"))),
+                parsed(file, "growth", () -> growth(meta.getOrDefault("growth", ""), width)));
         refuseUnread(f, layers);
         String fingerprint = ModelFingerprint.of(model.directory());
         if (!fingerprint.equals(meta.get("base_model_fingerprint"))) {
@@ -106,6 +109,39 @@ public final class MemoryFile {
                     tau(f, i)));
         }
         return new LocasMemory(model.manager(), memory, info);
+    }
+
+    /** An expandable memory's growth history as "window:added:width" steps separated by ';' ("" = never grew). */
+    static String growth(List<MemoryInfo.Growth> steps) {
+        return String.join(";", steps.stream().map(g -> g.window() + ":" + g.added() + ":" + g.width()).toList());
+    }
+
+    /** The history {@link #growth(List)} wrote; its steps must add up to {@code width}. */
+    static List<MemoryInfo.Growth> growth(String text, int width) {
+        List<MemoryInfo.Growth> steps = new ArrayList<>();
+        if (text.isBlank()) {
+            return steps;
+        }
+        int previous = -1;
+        for (String step : text.split(";")) {
+            String[] f = step.split(":");
+            if (f.length != 3) {
+                throw new IllegalArgumentException("step '" + step + "' is not window:added:width");
+            }
+            MemoryInfo.Growth g = new MemoryInfo.Growth(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()),
+                    Integer.parseInt(f[2].trim()));
+            if (g.added() < 1 || g.window() <= previous || (!steps.isEmpty() && g.width() != steps.get(steps.size()
+                    - 1).width() + g.added())) {
+                throw new IllegalArgumentException("step '" + step + "' does not follow the one before it");
+            }
+            previous = g.window();
+            steps.add(g);
+        }
+        if (steps.get(steps.size() - 1).width() != width || steps.get(0).width() - steps.get(0).added() < 1) {
+            throw new IllegalArgumentException("the history ends at width " + steps.get(steps.size() - 1).width()
+                    + " but the memory's width is " + width);
+        }
+        return steps;
     }
 
     /** tau of one layer: one positive number, as memorize computes it (mean column norm of W_down / r). */

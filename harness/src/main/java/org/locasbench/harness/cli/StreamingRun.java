@@ -20,7 +20,7 @@ final class StreamingRun {
         List<Window> plan = WindowPlan.of(ids.length, c.window().size(), setup.context());
         ProgressBar bar = new ProgressBar(System.err, setup.label(), plan.size(), ids.length);
         return StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(),
-                setup.runOptions(c, null, ids, model.directory()),
+                setup.runOptions(c, null, ids, model.directory()), setup.growth(),
                 r -> bar.step(r.end() - r.start()));
     }
 

@@ -49,8 +49,18 @@ public final class AblationExperiment implements Experiment<Pg19Book, MethodSetu
         }
         for (int width : ablation.widths()) {
             for (InitStrategy init : ablation.inits()) {
-                setups.add(MethodSetup.locas(common.locas().withWidth(width).withInit(init), common.training(),
-                        common.grpo(), common.run().seed(), common.window().context()));
+                var fixed = common.locas().withWidth(width).withInit(init).fixed();
+                setups.add(MethodSetup.locas(fixed, common.training(), common.grpo(), common.run().seed(),
+                        common.window().context()));
+                if (ablation.growEvery() != null) {
+                    if (fixed.growBy() >= width) {
+                        throw new org.locasbench.harness.config.ConfigException("ablation.growEvery", "an expandable "
+                                + "memory starts at locas.growBy = " + fixed.growBy() + " rows and grows to the width "
+                                + width + ": lower locas.growBy below every ablation width");
+                    }
+                    setups.add(MethodSetup.locas(fixed.expandable(fixed.growBy(), ablation.growEvery(), width),
+                            common.training(), common.grpo(), common.run().seed(), common.window().context()));
+                }
             }
         }
         return setups;

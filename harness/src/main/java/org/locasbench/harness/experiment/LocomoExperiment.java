@@ -88,7 +88,7 @@ public final class LocomoExperiment implements Experiment<LocomoConversation, Me
                     dialogue.sessionEnds().length, dialogue.ids().length);
             adapter = StreamingProtocol.run(session.model(), dialogue.ids(), dateSplitPlan(dialogue,
                     common.window().size(), common.window().context()), setup.factory(), setup.training(),
-                    r -> bar.step(sessionsEndedBy(dialogue, r.end()) - bar.units(), r.end() - r.start())).adapter();
+                    org.locasbench.harness.ttt.RunOptions.DEFAULT, setup.growth(), r -> bar.step(sessionsEndedBy(dialogue, r.end()) - bar.units(), r.end() - r.start())).adapter();
         }
         try {
             int visible = setup.method() == Method.LONG_CONTEXT ? common.window().longContext()

@@ -110,7 +110,8 @@ public final class MmluExperiment implements Experiment<String, MmluExperiment.V
                 MethodSetup setup = MethodSetup.of(common, m);
                 Qwen3Model model = session.model();
                 StreamingProtocol.Run run = StreamingProtocol.run(model, ids, WindowPlan.of(ids.length,
-                        common.window().size(), setup.context()), setup.factory(), setup.training(), r -> { });
+                        common.window().size(), setup.context()), setup.factory(), setup.training(),
+                        org.locasbench.harness.ttt.RunOptions.DEFAULT, setup.growth(), r -> { });
                 if (m == Method.LOCAS) {
                     try (LocasMemory memory = (LocasMemory) run.adapter()) {
                         Path file = work.resolve("memory.safetensors");

@@ -65,6 +65,7 @@ final class StreamResults {
                 MethodSetup.of(c, Method.LOCAS).training());
         long t0 = System.nanoTime();
         StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(), options,
+                setup.growth(),
                 w -> bar.step(w.end() - w.start()));
         double seconds = (System.nanoTime() - t0) / 1e9;
         long added;

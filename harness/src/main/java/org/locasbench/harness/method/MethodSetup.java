@@ -23,14 +23,15 @@ import org.locasbench.model.adapter.Projection;
  *
  * @param width Locas memory width or LoRA rank (0 for the frozen baselines)
  * @param init Locas init strategy (null otherwise)
+ * @param growth an expandable Locas memory's growth (null: fixed width)
  */
 public record MethodSetup(Method method, InitStrategy init, int width, AdapterFactory factory, TrainingConfig training,
-        int context) {
+        int context, org.locasbench.harness.ttt.MemoryGrowth growth) {
 
     public static MethodSetup of(CommonConfig c, Method method) {
         return switch (method) {
-            case NONE -> new MethodSetup(method, null, 0, null, null, c.window().context());
-            case LONG_CONTEXT -> new MethodSetup(method, null, 0, null, null, c.window().longContext());
+            case NONE -> new MethodSetup(method, null, 0, null, null, c.window().context(), null);
+            case LONG_CONTEXT -> new MethodSetup(method, null, 0, null, null, c.window().longContext(), null);
             case LOCAS -> locas(c.locas(), c.training(), c.grpo(), c.run().seed(), c.window().context());
             case LORA -> lora(c.lora(), c.training(), c.grpo(), c.run().seed(), c.window().context());
         };
@@ -40,7 +41,7 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
         AdapterFactory factory = (model, ids) -> Memorizer.memorize(model, ids, l.width(), l.init(), seed,
                 l.clipping());
         return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, g, l.lr(), l.epsilon(),
-                t.stepsPerWindow()), context);
+                t.stepsPerWindow()), context, l.growth());
     }
 
     public static MethodSetup lora(LoraSettings l, TrainingSettings t, GrpoSettings g, long seed, int context) {
@@ -48,7 +49,7 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
         return new MethodSetup(Method.LORA, null, l.rank(), (model, ids) -> LoraAdapter.create(model, config),
                 training(t, g, l.lr(), l.epsilon(), l.stepsPerWindow() != null ? l.stepsPerWindow()
                         : t.stepsPerWindow()).withSchedule(l.schedule() != null ? l.schedule()
-                        : org.locasbench.harness.ttt.OptimizerSchedule.CONSTANT), context);
+                        : org.locasbench.harness.ttt.OptimizerSchedule.CONSTANT), context, null);
     }
 
     public static LoraConfig loraConfig(LoraSettings l, long seed) {
@@ -80,10 +81,11 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
                 r.resume(), fingerprint);
     }
 
-    /** A label for reports: e.g. {@code locas[highest,r=64]}, {@code lora[r=16]}, {@code long_context[1024]}. */
+    /** A label for reports: e.g. {@code locas[highest,r=64]}, {@code locas[highest,r=16->64 every 4]} (expandable), {@code lora[r=16]}, {@code long_context[1024]}. */
     public String label() {
         return switch (method) {
-            case LOCAS -> "locas[" + init.id() + ",r=" + width + "]";
+            case LOCAS -> "locas[" + init.id() + ",r=" + width + (growth == null ? "" : "->" + growth.maxWidth()
+                    + " every " + growth.every()) + "]";
             case LORA -> "lora[r=" + width + "]";
             case LONG_CONTEXT -> "long_context[" + context + "]";
             case NONE -> "none";

@@ -13,12 +13,15 @@ import org.locasbench.model.engine.TorchOps;
  *   p <- p (1 - lr wd);  m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2
  *   p <- p - lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
  * </pre>
- * Updates happen in place; gradients are zeroed after each step (autograd accumulates them otherwise).
+ * Updates happen in place; gradients are zeroed after each step (autograd accumulates them otherwise). The step
+ * count t is kept per parameter (torch.optim keeps it in each parameter's state too): a parameter added later (the
+ * rows an expandable memory grows) starts at t = 0 with zero moments while the others go on.
  */
 public final class AdamW implements AutoCloseable {
     private final TrainingConfig config;
     private final NDManager state;
     private final Map<NDArray, AdamMoments> moments = new IdentityHashMap<>();
+    private final Map<NDArray, Integer> steps = new IdentityHashMap<>();
     private int step;
 
     public AdamW(NDManager parent, TrainingConfig config) {
@@ -42,13 +45,14 @@ public final class AdamW implements AutoCloseable {
     public void step(List<NDArray> parameters, double lrScale) {
         step++;
         double rate = config.learningRate() * lrScale;
-        double rootCorrection2 = Math.sqrt(1 - Math.pow(config.beta2(), step));
         float lr = (float) rate;
-        float stepSize = (float) (rate * rootCorrection2 / (1 - Math.pow(config.beta1(), step)));
-        float epsilon = (float) (config.epsilon() * rootCorrection2);
         try (NDManager scope = state.newSubManager()) {
             for (NDArray p : parameters) {
                 AdamMoments m = moments(p);
+                int t = steps.merge(p, 1, Integer::sum);
+                double rootCorrection2 = Math.sqrt(1 - Math.pow(config.beta2(), t));
+                float stepSize = (float) (rate * rootCorrection2 / (1 - Math.pow(config.beta1(), t)));
+                float epsilon = (float) (config.epsilon() * rootCorrection2);
                 // every getGradient() is a new handle in p's manager: take it once and let the scope free it
                 NDArray g = p.getGradient();
                 g.attach(scope);
@@ -57,6 +61,16 @@ public final class AdamW implements AutoCloseable {
                 TorchOps.zeroGrad(p);
             }
         }
+    }
+
+    /** Updates {@code parameter} has had (its t); 0 for one never updated. */
+    public int steps(NDArray parameter) {
+        return steps.getOrDefault(parameter, 0);
+    }
+
+    /** Restores one parameter's step count from a checkpoint. */
+    public void restoreSteps(NDArray parameter, int t) {
+        steps.put(parameter, t);
     }
 
     public int steps() {
@@ -76,6 +90,7 @@ public final class AdamW implements AutoCloseable {
             m.second().close();
         });
         moments.clear();
+        steps.clear();
         step = 0;
     }
 

@@ -41,6 +41,12 @@ public final class StreamingProtocol {
     /** The protocol with a seed, a NaN policy and (optionally) checkpoints every N windows / resume from the last. */
     public static Run run(Qwen3Model model, long[] ids, List<Window> plan, AdapterFactory factory,
             TrainingConfig config, RunOptions options, Consumer<WindowResult> listener) {
+        return run(model, ids, plan, factory, config, options, null, listener);
+    }
+
+    /** As above; with {@code growth} (not null) the Locas memory grows after the windows it names. */
+    public static Run run(Qwen3Model model, long[] ids, List<Window> plan, AdapterFactory factory,
+            TrainingConfig config, RunOptions options, MemoryGrowth growth, Consumer<WindowResult> listener) {
         List<WindowResult> results = new ArrayList<>();
         Optional<TrainingCheckpoint.Loaded> resumed = Optional.empty();
         if (options.resume() && options.checkpointDir() != null) {
@@ -85,6 +91,9 @@ public final class StreamingProtocol {
                     nll = WindowScorer.score(model, adapter == null ? LayerAdapter.NONE : adapter, ids, w);
                     t1 = System.nanoTime();
                     loss = trainer == null ? Double.NaN : trainer.train(ids, w);
+                }
+                if (growth != null && adapter != null) {
+                    growth.afterWindow(model, adapter, ids, w, plan.size());
                 }
                 long t2 = System.nanoTime();
                 double sum = 0;

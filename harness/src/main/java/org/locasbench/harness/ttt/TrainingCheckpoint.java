@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.locasbench.locas.LocasMemory;
 import org.locasbench.model.AtomicFiles;
 import org.locasbench.model.ModelFormatException;
 import org.locasbench.model.adapter.TrainableAdapter;
@@ -32,7 +33,7 @@ public final class TrainingCheckpoint {
 
     /** What {@link #load} found. */
     public record Loaded(Path dir, int generation, int windowsDone, int optimizerSteps, List<WindowResult> results,
-            String fingerprint) {}
+            String fingerprint, JsonNode growth) {}
 
     private TrainingCheckpoint() {}
 
@@ -43,11 +44,21 @@ public final class TrainingCheckpoint {
         if (adapter != null) {
             SafetensorsWriter w = new SafetensorsWriter().metadata("format", "locas-bench-checkpoint/1");
             forEachStateTensor(adapter, optimizer, (name, array) -> add(w, name, array));
+            addSteps(w, adapter, optimizer);
             w.write(dir.resolve(stateName));
         }
         ObjectNode progress = JSON.createObjectNode().put("fingerprint", fingerprint).put("generation", generation)
                 .put("windows_done", results.size()).put("optimizer_steps", optimizer == null ? 0 : optimizer.steps())
                 .put("state", adapter == null ? null : stateName);
+        if (adapter instanceof LocasMemory memory && !memory.info().growth().isEmpty()) {
+            ArrayNode growth = progress.putArray("growth");
+            List<int[][]> neurons = memory.clonedNeuronsByBlock();
+            for (int b = 0; b < memory.info().growth().size(); b++) {
+                var g = memory.info().growth().get(b);
+                ObjectNode step = growth.addObject().put("window", g.window()).put("added", g.added());
+                step.set("neurons", JSON.valueToTree(neurons.get(b + 1)));
+            }
+        }
         ArrayNode rs = progress.putArray("results");
         for (WindowResult r : results) {
             rs.add(JSON.valueToTree(r));
@@ -102,15 +113,43 @@ public final class TrainingCheckpoint {
                     e);
         }
         return Optional.of(new Loaded(dir, p.get("generation").asInt(), p.get("windows_done").asInt(),
-                p.get("optimizer_steps").asInt(), results, p.get("fingerprint").asText()));
+                p.get("optimizer_steps").asInt(), results, p.get("fingerprint").asText(), p.get("growth")));
     }
 
     /** Puts the saved parameters and moments into a freshly created adapter and optimiser. */
     public static void restore(Loaded loaded, TrainableAdapter adapter, AdamW optimizer) {
         Path state = loaded.dir().resolve("state-" + loaded.generation() + ".safetensors");
         SafetensorsFile f = SafetensorsFile.open(state);
+        if (loaded.growth() != null && adapter instanceof LocasMemory memory) {
+            regrow(memory, loaded.growth());
+        }
         forEachStateTensor(adapter, optimizer, (name, array) -> set(f, name, array));
         optimizer.restoreSteps(loaded.optimizerSteps());
+        List<NDArray> params = adapter.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            // per-parameter step counts (rows an expandable memory grew have fewer); older checkpoints: the global one
+            int t = f.tensors().containsKey("adam.t." + i) ? (int) f.doubles("adam.t." + i)[0]
+                    : loaded.optimizerSteps();
+            optimizer.restoreSteps(params.get(i), t);
+        }
+    }
+
+    /** Gives a fresh memory the blocks it had grown (placeholder rows; the state file then sets every value). */
+    private static void regrow(LocasMemory memory, JsonNode growth) {
+        NDArray like = memory.parameters().get(0);
+        for (JsonNode step : growth) {
+            int added = step.get("added").asInt();
+            List<org.locasbench.locas.MemoryLayer> rows = new ArrayList<>();
+            for (int i = 0; i < memory.layers(); i++) {
+                ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(added, like.getShape().get(1));
+                rows.add(new org.locasbench.locas.MemoryLayer(like.getManager().zeros(shape, like.getDataType()),
+                        like.getManager().zeros(shape, like.getDataType()),
+                        like.getManager().zeros(shape, like.getDataType()), Float.NaN));
+            }
+            int[][] neurons = step.get("neurons").isNull() ? null : JSON.convertValue(step.get("neurons"),
+                    int[][].class);
+            memory.grow(rows, neurons, step.get("window").asInt());
+        }
     }
 
     /** Every tensor of the state file by its name there: each parameter and its two AdamW moments, by position. */
@@ -123,6 +162,13 @@ public final class TrainingCheckpoint {
             action.accept("param." + i, p);
             action.accept("adam.m." + i, m.first());
             action.accept("adam.v." + i, m.second());
+        }
+    }
+
+    private static void addSteps(SafetensorsWriter w, TrainableAdapter adapter, AdamW optimizer) {
+        List<NDArray> params = adapter.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            w.add("adam.t." + i, new double[] {optimizer.steps(params.get(i))}, new long[] {1});
         }
     }
 

@@ -128,6 +128,37 @@ class AblationSuiteTest {
                 .isLessThan(r.requireMetric(Metrics.PPL));
     }
 
+    /**
+     * Issue 16's ablation option: with {@code ablation.growEvery} each init x width r also runs as an expandable memory
+     * from {@code locas.growBy} (16) rows growing by 16 every 2 windows to r = 64: same final parameter count as the
+     * fixed r = 64, fewer before, the frozen model's output on window 0.
+     */
+    @Order(2)
+    @Test
+    void expandableRowReachesTheFixedWidthsParameterCount() throws Exception {
+        AblationExperiment grows = (AblationExperiment) ExperimentKind.ABLATION.create(ConfigLoader.load(
+                ExperimentKind.ABLATION.id(), ExperimentKind.ABLATION.sections(), null, List.of(
+                        Setting.parse("pg19.maxTokens=2048", "test"), Setting.parse("pg19.books=10146", "test"),
+                        Setting.parse("ablation.inits=highest", "test"), Setting.parse("ablation.widths=64", "test"),
+                        Setting.parse("ablation.growEvery=2", "test")), new Properties()));
+        List<MethodSetup> setups = grows.methods(null, grows.units());
+        assertThat(setups.stream().map(MethodSetup::label)).containsExactly("locas[highest,r=64]",
+                "locas[highest,r=16->64 every 2]");
+        Result r = grows.run(book, setups.get(1), session);
+        AllureResults.write(r);
+        List<Double> params = r.series(Metrics.Series.PARAMETERS);
+        double perRow = 3.0 * 256 * 8;
+        // 8 windows of 256: grows after windows 1, 3 and 5
+        assertThat(params).containsExactly(16 * perRow, 32 * perRow, 32 * perRow, 48 * perRow, 48 * perRow,
+                64 * perRow, 64 * perRow, 64 * perRow);
+        assertThat(r.requireMetric(Metrics.PARAMS_ADDED)).isEqualTo(64 * perRow)
+                .isEqualTo(RESULTS.get("highest/64").requireMetric(Metrics.PARAMS_ADDED));
+        assertThat(r.series(Metrics.Series.WINDOW_NLL).get(0)).isEqualTo(frozen.series(Metrics.Series.WINDOW_NLL)
+                .get(0));
+        System.out.printf("ablation %-30s ppl %.4f (fixed r=64: %.4f)%n", setups.get(1).label(),
+                r.requireMetric(Metrics.PPL), RESULTS.get("highest/64").requireMetric(Metrics.PPL));
+    }
+
     @Order(3)
     @Test
     void highestInitConvergesFastestAtEveryWidth() {
