@@ -111,6 +111,11 @@ public final class MemoryFile {
         return new LocasMemory(model.manager(), memory, info);
     }
 
+    /** {@link #growth(List)} of a memory's info. */
+    public static String growthText(MemoryInfo info) {
+        return growth(info.growth());
+    }
+
     /** An expandable memory's growth history as "window:added:width" steps separated by ';' ("" = never grew). */
     static String growth(List<MemoryInfo.Growth> steps) {
         return String.join(";", steps.stream().map(g -> g.window() + ":" + g.added() + ":" + g.width()).toList());

@@ -38,6 +38,18 @@ public final class TttCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MEM", description = "Write the trained memory here.")
     Path out;
 
+    @Option(names = "--grow-every", descriptionKey = "locas.growEvery", description = "Expandable memory: grow after "
+            + "every N windows (default: fixed width).")
+    String growEvery;
+
+    @Option(names = "--grow-by", descriptionKey = "locas.growBy", description = "Rows per layer each growth adds "
+            + "(default ${DEFAULT-VALUE}).")
+    String growBy;
+
+    @Option(names = "--max-width", descriptionKey = "locas.maxWidth", description = "Width an expandable memory stops "
+            + "at (required with --grow-every).")
+    String maxWidth;
+
     @Override
     public Integer call() throws Exception {
         training.checkOutputs(new OutputCheck().file("--out", out));
@@ -49,6 +61,7 @@ public final class TttCommand implements Callable<Integer> {
             StreamingProtocol.Run run = StreamingRun.run(model, tokens.ids(), config, setup);
             try (LocasMemory memory = (LocasMemory) run.adapter()) {
                 var json = StreamingRun.describe(model, tokens, config, setup, run).put("width", memory.width())
+                        .put("growth", MemoryFile.growthText(memory.info()))
                         .put("init", memory.info().init().id()).put("memory", out == null ? null : out.toString());
                 FiniteResults.require(json, "ttt result"); // before the memory is saved: all or nothing
                 if (out != null) {

@@ -82,6 +82,32 @@ class ExpandableMemoryTest {
     }
 
     @Test
+    void tttGrowsFromTheCommandLineAndTheMemoryFileRecordsIt() throws Exception {
+        Path json = tmp.resolve("ttt.json");
+        Path mem = tmp.resolve("mem.safetensors");
+        int code = org.locasbench.harness.cli.Main.run("ttt", "--model", TestData.bundledModel().toString(), "--book",
+                "10146", "--max-tokens", "640", "--window", "128", "--context", "64", "--width", "8", "--grow-every",
+                "2", "--grow-by", "4", "--max-width", "16", "--out", mem.toString(), "--json", json.toString());
+        assertThat(code).isZero();
+        var out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertThat(out.get("width").asInt()).isEqualTo(16);
+        assertThat(out.get("growth").asText()).isEqualTo("1:4:12;3:4:16");
+        assertThat(org.locasbench.model.safetensors.SafetensorsFile.open(mem).metadata())
+                .containsEntry("width", "16").containsEntry("initial_width", "8").containsEntry("growth", "1:4:12;3:4:16");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = org.locasbench.harness.cli.Main.run("ttt", "--model", TestData.bundledModel().toString(), "--book",
+                    "10146", "--max-tokens", "640", "--grow-every", "2");
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: ").contains("locas.maxWidth").contains("must be set above");
+    }
+
+    @Test
     void resumedAcrossAGrowthStepEqualsTheUninterruptedRun() {
         List<Window> plan = WindowPlan.of(ids.length, 128, 128);
         StreamingProtocol.Run full = StreamingProtocol.run(model, ids, plan, LOCAS, training(),
