@@ -119,7 +119,7 @@ step_mmlu_probe() {
 }
 
 step_locomo() {
-  timed locomo "$LB" run locomo --config "$root/configs/qwen3-1.7b-base-locomo.yaml" \
+  timed "locomo${LOCOMO_METHODS:+-${LOCOMO_METHODS//,/-}}" "$LB" run locomo --config "$root/configs/qwen3-1.7b-base-locomo.yaml" \
       --set "locomo.file=$DATA/locomo/locomo10.json" --set "locomo.conversations=$LOCOMO_CONV" \
       ${LOCOMO_MAX_QUESTIONS:+--set locomo.maxQuestions=$LOCOMO_MAX_QUESTIONS} \
       ${LOCOMO_METHODS:+--set run.methods=$LOCOMO_METHODS} --out "$SCALE_OUT/locomo${LOCOMO_METHODS:+-${LOCOMO_METHODS//,/-}}"
@@ -144,8 +144,8 @@ step_paradigms() {
       --set locas.growBy=16 --out "$SCALE_OUT/paradigms/expandable"
 }
 
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$SCALE_OUT/gpu.txt"
-for s in "$@"; do
+run_step() {
+  local s="$1"
   case "$s" in
     checkpoint) step_checkpoint ;;
     hf-check) step_hf_check ;;
@@ -155,8 +155,21 @@ for s in "$@"; do
     mmlu-shard:*) step_mmlu --shard "${s#mmlu-shard:}" ;;
     mmlu-probe) step_mmlu_probe ;;
     locomo) step_locomo ;;
+    locomo:*) LOCOMO_METHODS="${s#locomo:}" step_locomo ;;
     table1) step_table1 ;;
     paradigms) step_paradigms ;;
-    *) echo "error: unknown step '$s' (checkpoint, hf-check, pg19, table1, paradigms, ablation, mmlu, mmlu-shard:I/N, mmlu-probe, locomo)"; exit 2 ;;
+    *) echo "error: unknown step '$s' (checkpoint, hf-check, pg19, table1, paradigms, ablation, mmlu, mmlu-shard:I/N, mmlu-probe, locomo, locomo:METHODS; A+B runs A and B at once)"; exit 2 ;;
   esac
+}
+
+# a step "A+B+C" runs A, B and C at the same time (separate processes sharing the GPU; host-bound runs overlap well)
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$SCALE_OUT/gpu.txt"
+for s in "$@"; do
+  if [[ "$s" == *+* ]]; then
+    IFS=+ read -ra parts <<<"$s"
+    for p in "${parts[@]}"; do run_step "$p" > >(sed -u "s/^/[$p] /") 2>&1 & done
+    wait
+  else
+    run_step "$s"
+  fi
 done

@@ -29,8 +29,10 @@ import org.locasbench.model.safetensors.SafetensorsFile;
  * GRPO's objective against the independent PyTorch implementation in data/fixtures/make_grpo_fixtures.py (run on the
  * GPU machine): for fixed prompt, sampled tokens (with padding), rewards and pi_old on tiny-qwen3 with the fixed
  * Locas memory of locas-reference.safetensors, the log-probs of policy and reference, the advantages, the loss and its
- * gradients w.r.t. every G, K, V. fp64 on both sides: log-probs and loss within 1e-10, gradients within 1e-8 relative
- * (L2); fp32: the loss within 2e-5 relative.
+ * gradients w.r.t. every G, K, V. fp64 on both sides, with LocasMemoryTest's NTP tolerances: log-probs and loss within
+ * 1e-6, gradients within 1e-4 relative (L2), because transformers computes RoPE's cos/sin in fp32 even in an fp64 model
+ * (observed: log-probs up to 4.3e-7 apart, the loss 7.9e-9, gradients 7.0e-7 relative); fp32: the loss within 2e-5 relative. 8 of the 14 sampled
+ * tokens' ratios fall outside the clip range, so both branches of the surrogate are exercised.
  */
 class GrpoReferenceTest {
     static final Path TINY = TestData.fixture("tiny-qwen3");
@@ -51,14 +53,15 @@ class GrpoReferenceTest {
                 ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
             }
             NDArray mask = GrpoObjective.mask(scope, samples, length, DataType.FLOAT64);
-            assertMasked(ref, GRPO.doubles("ref_logp"), mask, 1e-10, "pi_ref log-probs");
+            assertMasked(ref, GRPO.doubles("ref_logp"), mask, 1e-6, "pi_ref log-probs");
             NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, prompt, samples, length);
-            assertMasked(logp, GRPO.doubles("policy_logp"), mask, 1e-10, "pi log-probs");
+            assertMasked(logp, GRPO.doubles("policy_logp"), mask, 1e-6, "pi log-probs");
             double[] advantages = GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4);
             assertThat(advantages).containsExactly(GRPO.doubles("advantages"), offset(1e-12));
             NDArray old = scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length));
             NDArray loss = GrpoObjective.loss(logp, old, ref, advantages, mask, 0.2, 0.04);
-            assertThat(loss.getDouble()).isCloseTo(GRPO.doubles("loss")[0], offset(1e-10));
+            System.out.printf("GRPO loss %.12f vs torch %.12f%n", loss.getDouble(), GRPO.doubles("loss")[0]);
+            assertThat(loss.getDouble()).isCloseTo(GRPO.doubles("loss")[0], offset(1e-6));
             gc.backward(loss);
             for (int i = 0; i < memory.layers(); i++) {
                 MemoryLayer layer = memory.layer(i);
@@ -123,11 +126,14 @@ class GrpoReferenceTest {
     private static void assertMasked(NDArray actual, double[] expected, NDArray mask, double tolerance, String what) {
         double[] a = actual.toType(DataType.FLOAT64, false).toDoubleArray();
         double[] m = mask.toType(DataType.FLOAT64, false).toDoubleArray();
+        double worst = 0;
         for (int i = 0; i < a.length; i++) {
             if (m[i] > 0) {
+                worst = Math.max(worst, Math.abs(a[i] - expected[i]));
                 assertThat(a[i]).as("%s [%d]", what, i).isCloseTo(expected[i], offset(tolerance));
             }
         }
+        System.out.printf("%s: max |Java - torch| %.3g%n", what, worst);
     }
 
     private static void assertRelativeError(double[] ours, double[] reference, String what) {
@@ -138,6 +144,7 @@ class GrpoReferenceTest {
             norm += reference[i] * reference[i];
         }
         assertThat(norm).as("%s is not zero in the reference", what).isGreaterThan(0);
-        assertThat(Math.sqrt(diff / norm)).as(what).isLessThan(1e-8);
+        System.out.printf("%s: relative error %.3g%n", what, Math.sqrt(diff / norm));
+        assertThat(Math.sqrt(diff / norm)).as(what).isLessThan(1e-4);
     }
 }
