@@ -5,7 +5,7 @@
 #
 #   LB=locas-bench-bundle/bin/locas-bench DATA=/data SCALE_OUT=out bash benchmarks/scale/scale.sh STEP...
 #
-# STEP: checkpoint | hf-check | pg19 | table1 | paradigms | ablation | mmlu | mmlu-probe | locomo | mmlu-shard:I/N
+# STEP: checkpoint | hf-check | pg19 | table1 | paradigms | grpo | ablation | mmlu | mmlu-probe | locomo | mmlu-shard:I/N
 # (LOCOMO_METHODS=none,long_context runs a subset of the preset's methods into locomo-none-long_context/)
 # DATA holds mmlu/{test,dev}/, locomo/locomo10.json, pg19/manifest.json (+ the books), qwen3/{tokenizer.json,
 # tokenizer_config.json,config.json} (../shared/data has all of them; the PG-19 manifest is made by the device-call
@@ -35,20 +35,7 @@ timed() {
     printf '%s\tskipped\t\t\t%s\n' "$suite" "$*" >>"$tsv"; return 0
   fi
   echo "== $suite: $* (up to ${budget} s)"
-  # Issue 16: the training paradigms at 1.7B on the first 8 windows of the book (Table 1's preset): NTP, GRPO (the
-# grpo section's defaults) for Locas and LoRA, and fixed vs expandable Locas (16 -> 64 rows, 16 more every 2 windows)
-step_paradigms() {
-  local first=(--set pg19.maxTokens="${PARADIGM_TOKENS:-8192}")
-  timed paradigm-ntp "$LB" run pg19 --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" "${pg19_set[@]}" \
-      "${first[@]}" --set run.methods=none,locas,lora --out "$SCALE_OUT/paradigms/ntp"
-  timed paradigm-grpo "$LB" run pg19 --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" "${pg19_set[@]}" \
-      "${first[@]}" --set run.methods=locas,lora --set training.loss=GRPO --out "$SCALE_OUT/paradigms/grpo"
-  timed paradigm-expandable "$LB" run ablation --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" \
-      "${pg19_set[@]}" "${first[@]}" --set ablation.inits=highest --set ablation.widths=64 --set ablation.growEvery=2 \
-      --set locas.growBy=16 --out "$SCALE_OUT/paradigms/expandable"
-}
-
-nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$SCALE_OUT/$suite.gpumem" 2>/dev/null &
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 >"$SCALE_OUT/$suite.gpumem" 2>/dev/null &
   local sampler=$! t0 t1 rc
   t0=$(date +%s.%N)
   timeout "$budget" "$@" > >(tee "$SCALE_OUT/$suite.log") 2>&1
@@ -133,12 +120,17 @@ step_table1() {
 
 # Issue 16: the training paradigms at 1.7B on the first 8 windows of the book (Table 1's preset): NTP, GRPO (the
 # grpo section's defaults) for Locas and LoRA, and fixed vs expandable Locas (16 -> 64 rows, 16 more every 2 windows)
+step_grpo() {
+  timed "paradigm-grpo${GRPO_METHODS:+-${GRPO_METHODS//,/-}}" "$LB" run pg19 --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" "${pg19_set[@]}" \
+      --set pg19.maxTokens="${PARADIGM_TOKENS:-8192}" --set run.methods="${GRPO_METHODS:-locas,lora}" \
+      --set training.loss=GRPO --out "$SCALE_OUT/paradigms/grpo${GRPO_METHODS:+-${GRPO_METHODS//,/-}}"
+}
+
 step_paradigms() {
   local first=(--set pg19.maxTokens="${PARADIGM_TOKENS:-8192}")
   timed paradigm-ntp "$LB" run pg19 --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" "${pg19_set[@]}" \
       "${first[@]}" --set run.methods=none,locas,lora --out "$SCALE_OUT/paradigms/ntp"
-  timed paradigm-grpo "$LB" run pg19 --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" "${pg19_set[@]}" \
-      "${first[@]}" --set run.methods=locas,lora --set training.loss=GRPO --out "$SCALE_OUT/paradigms/grpo"
+  step_grpo
   timed paradigm-expandable "$LB" run ablation --config "$root/configs/paper/table1-qwen3-1.7b-base.yaml" \
       "${pg19_set[@]}" "${first[@]}" --set ablation.inits=highest --set ablation.widths=64 --set ablation.growEvery=2 \
       --set locas.growBy=16 --out "$SCALE_OUT/paradigms/expandable"
@@ -158,6 +150,8 @@ run_step() {
     locomo:*) LOCOMO_METHODS="${s#locomo:}" step_locomo ;;
     table1) step_table1 ;;
     paradigms) step_paradigms ;;
+    grpo) step_grpo ;;
+    grpo:*) GRPO_METHODS="${s#grpo:}" step_grpo ;;
     *) echo "error: unknown step '$s' (checkpoint, hf-check, pg19, table1, paradigms, ablation, mmlu, mmlu-shard:I/N, mmlu-probe, locomo, locomo:METHODS; A+B runs A and B at once)"; exit 2 ;;
   esac
 }

@@ -120,7 +120,8 @@ public final class ResourceErrors {
             }
             return Optional.of("out of GPU memory" + device + (amounts.isEmpty() ? "" : " (" + String.join(", ",
                     amounts) + ")") + ": use a smaller --window / --context (run: --set window.size=N / --set "
-                    + "window.context=N), a smaller MMLU batch (--set mmlu.batchSize=N), --precision fp16, or a "
+                    + "window.context=N), a smaller MMLU batch (--set mmlu.batchSize=N), GRPO in micro-batches (--set "
+                    + "grpo.microBatch=N), --precision fp16, or a "
                     + "larger GPU");
         }
         return Optional.empty();

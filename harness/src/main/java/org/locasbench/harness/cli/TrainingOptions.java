@@ -69,6 +69,10 @@ public final class TrainingOptions {
     @Option(names = "--stop-tokens", descriptionKey = "grpo.stopTokens", description = "GRPO: token ids that end a sample, comma-separated (default ${DEFAULT-VALUE}).")
     String stopTokensOption;
 
+    @Option(names = "--grpo-micro-batch", descriptionKey = "grpo.microBatch", description = "GRPO: samples per "
+            + "policy forward/backward (default: the whole group).")
+    String microBatchOption;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON results here instead of stdout.")
     Path json;
 

@@ -16,10 +16,12 @@ import org.locasbench.harness.ttt.grpo.RewardKind;
  * @param topK keep the k most likely tokens when sampling (0 = all)
  * @param topP keep the smallest set of tokens whose probability reaches p (1 = all)
  * @param stopTokens token ids that end a sample (the stop token is kept, nothing after it); empty = none
+ * @param microBatch samples per forward/backward of the policy loss (null = the whole group at once); the gradient
+ *     is the same, the peak memory of a step about microBatch / group of the whole group's
  */
 public record GrpoSettings(int group, int prompts, int length, double clip, double beta, int innerSteps,
         RewardKind reward, double advantageEpsilon, double temperature, int topK, double topP,
-        List<Long> stopTokens) {
+        List<Long> stopTokens, Integer microBatch) {
     public GrpoSettings {
         ConfigException.require(group >= 2, "grpo.group", "must be >= 2 (advantages are normalised within a group), "
                 + "got " + group);
@@ -39,5 +41,7 @@ public record GrpoSettings(int group, int prompts, int length, double clip, doub
         ConfigException.require(stopTokens.stream().allMatch(t -> t != null && t >= 0), "grpo.stopTokens",
                 "must list token ids >= 0 ([] = none), got " + stopTokens);
         stopTokens = List.copyOf(stopTokens);
+        ConfigException.require(microBatch == null || microBatch >= 1, "grpo.microBatch", "must be >= 1 sample or "
+                + "null (the whole group), got " + microBatch);
     }
 }

@@ -106,7 +106,7 @@ public final class TestTimeTrainer implements AutoCloseable {
                             new TrainingStep(seed, window.index(), s))) {
                         sampledTokens += groups.sampledTokens();
                         for (int i = 0; i < inner; i++) {
-                            loss = step(window, s * inner + i, scope -> groups.objective(model, adapter, scope));
+                            loss = step(window, s * inner + i, groups.objective(model, adapter));
                             if (Double.isNaN(loss)) {
                                 return loss;
                             }
@@ -135,25 +135,56 @@ public final class TestTimeTrainer implements AutoCloseable {
     }
 
     /**
-     * One optimiser step (the window's {@code index}-th) on {@code objective}: the loss before the update, or NaN when
-     * the policy skipped the update of a non-finite loss.
+     * An objective that is a sum of parts, each backpropagated on its own as soon as it is computed, so only one
+     * part's graph is alive at a time (GRPO's micro-batches); gradients add up in the parameters.
      */
+    public interface PartedObjective {
+        int parts();
+
+        NDArray part(int index, NDManager scope);
+    }
+
+    /** One optimiser step on a single-part objective (see {@link #step(Window, int, PartedObjective)}). */
     private double step(Window window, int index, java.util.function.Function<NDManager, NDArray> objective) {
+        return step(window, index, new PartedObjective() {
+            @Override
+            public int parts() {
+                return 1;
+            }
+
+            @Override
+            public NDArray part(int i, NDManager scope) {
+                return objective.apply(scope);
+            }
+        });
+    }
+
+    /**
+     * One optimiser step (the window's {@code index}-th) on {@code objective}: the loss before the update, or NaN when
+     * the policy skipped the update of a non-finite loss (gradients of parts already backpropagated are cleared).
+     */
+    private double step(Window window, int index, PartedObjective objective) {
         adapter.beginStep(new TrainingStep(seed, window.index(), index));
-        double loss;
+        double loss = 0;
         try (NDManager scope = model.manager().newSubManager();
                 GradientScope gc = GradientScope.recording()) {
-            NDArray value = objective.apply(scope);
-            loss = value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            if (!Double.isFinite(loss)) {
-                if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
-                    System.err.println("warning: training loss " + loss + " at window " + window.index()
-                            + " (last finite " + lastFiniteLoss + "): update skipped");
-                    return Double.NaN;
+            for (int part = 0; part < objective.parts(); part++) {
+                try (NDManager partScope = scope.newSubManager()) {
+                    NDArray value = objective.part(part, partScope);
+                    double v = value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                    if (!Double.isFinite(v)) {
+                        adapter.parameters().forEach(org.locasbench.model.engine.TorchOps::zeroGrad);
+                        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
+                            System.err.println("warning: training loss " + v + " at window " + window.index()
+                                    + " (last finite " + lastFiniteLoss + "): update skipped");
+                            return Double.NaN;
+                        }
+                        throw new NonFiniteLossException(window.index(), v, lastFiniteLoss);
+                    }
+                    gc.backward(value);
+                    loss += v;
                 }
-                throw new NonFiniteLossException(window.index(), loss, lastFiniteLoss);
             }
-            gc.backward(value);
         }
         optimizer.step(adapter.parameters(), config.schedule().lrScale(index));
         adapter.afterOptimizerStep();

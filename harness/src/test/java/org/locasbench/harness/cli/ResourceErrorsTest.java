@@ -94,7 +94,7 @@ class ResourceErrorsTest {
         while (m.find()) {
             keys.add(m.group(1));
         }
-        assertThat(keys).containsExactly("mmlu.batchSize", "window.context", "window.size");
+        assertThat(keys).containsExactly("grpo.microBatch", "mmlu.batchSize", "window.context", "window.size");
         for (String key : keys) {
             var kind = org.locasbench.harness.experiment.ExperimentKind.MMLU;
             var layers = org.locasbench.harness.config.ConfigLoader.load(kind.id(), kind.sections(), null, List.of(

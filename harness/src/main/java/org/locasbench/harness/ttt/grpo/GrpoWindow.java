@@ -39,6 +39,11 @@ public final class GrpoWindow implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** Groups sampled elsewhere (a reference's fixed samples); the window owns {@code scope} and closes it. */
+    public static GrpoWindow of(NDManager scope, List<Group> groups, GrpoSettings settings) {
+        return new GrpoWindow(scope, List.copyOf(groups), settings);
+    }
+
     /** The prompt cut positions of a window (see the class comment). */
     public static int[] cuts(Window w, GrpoSettings s) {
         int n = w.end() - w.start();
@@ -85,17 +90,44 @@ public final class GrpoWindow implements AutoCloseable {
         }
     }
 
-    /** The inner-step objective: the mean over the window's groups of {@link GrpoObjective#loss}. */
-    public NDArray objective(Qwen3Model model, TrainableAdapter adapter, NDManager stepScope) {
-        NDArray total = null;
-        for (Group g : groups) {
-            NDArray logp = GrpoObjective.sampledLogProbs(model, adapter, stepScope, g.prompt(), g.samples(),
-                    settings.length());
-            NDArray loss = GrpoObjective.loss(logp, g.oldLogp(), g.refLogp(), g.advantages(), g.mask(),
-                    settings.clip(), settings.beta());
-            total = total == null ? loss : total.add(loss);
+    /**
+     * The inner-step objective, the mean over the window's groups of {@link GrpoObjective#loss}, in parts of at most
+     * {@code grpo.microBatch} samples of one group: part c of group g is {@code |c| / (G P)} times the loss of its
+     * samples (whose advantages were normalised over the whole group), so the parts add up to the objective and their
+     * gradients to its gradient, while only one part's activations are alive at a time.
+     */
+    public org.locasbench.harness.ttt.TestTimeTrainer.PartedObjective objective(Qwen3Model model,
+            TrainableAdapter adapter) {
+        int size = settings.microBatch() == null ? settings.group() : settings.microBatch();
+        List<int[]> parts = new ArrayList<>(); // {group, first sample, end}
+        for (int g = 0; g < groups.size(); g++) {
+            int n = groups.get(g).samples().length;
+            for (int from = 0; from < n; from += size) {
+                parts.add(new int[] {g, from, Math.min(n, from + size)});
+            }
         }
-        return total.div(groups.size());
+        return new org.locasbench.harness.ttt.TestTimeTrainer.PartedObjective() {
+            @Override
+            public int parts() {
+                return parts.size();
+            }
+
+            @Override
+            public NDArray part(int index, NDManager scope) {
+                int[] p = parts.get(index);
+                Group g = groups.get(p[0]);
+                int from = p[1];
+                int to = p[2];
+                String rows = from + ":" + to;
+                NDArray logp = GrpoObjective.sampledLogProbs(model, adapter, scope, g.prompt(),
+                        Arrays.copyOfRange(g.samples(), from, to), settings.length());
+                NDArray loss = GrpoObjective.loss(logp, g.oldLogp().get(rows), g.refLogp().get(rows),
+                        Arrays.copyOfRange(g.advantages(), from, to), g.mask().get(rows), settings.clip(),
+                        settings.beta());
+                double weight = (double) (to - from) / (g.samples().length * groups.size());
+                return loss.mul(org.locasbench.model.adapter.Scoped.scalar(loss, weight));
+            }
+        };
     }
 
     /** Tokens sampled for this window (stop tokens included, nothing after them). */

@@ -75,6 +75,55 @@ class GrpoReferenceTest {
         }
     }
 
+    /**
+     * {@code grpo.microBatch}: the objective of GrpoWindow in parts of 1, 2, 3 and 4 samples, each part backpropagated
+     * on its own, gives the reference's loss and gradients (the parts add up to the whole group's objective).
+     */
+    @Test
+    void microBatchedPartsAddUpToTheReferenceLossAndGradients() {
+        for (int micro : new int[] {1, 2, 3, 4}) {
+            try (Qwen3Model model = Qwen3Model.load(TINY, Precision.FP64, Device.cpu());
+                    LocasMemory memory = fixtureMemory(model, DataType.FLOAT64);
+                    GradientScope gc = GradientScope.recording()) {
+                NDManager scope = model.manager().newSubManager();
+                long[] prompt = GRPO.longs("prompt");
+                long[][] samples = samples();
+                int length = (int) GRPO.entry("samples").shape()[1];
+                NDArray ref;
+                try (GradientScope off = GradientScope.paused()) {
+                    ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
+                }
+                var group = new GrpoWindow.Group(prompt, samples, GRPO.doubles("rewards"),
+                        GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4),
+                        scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length)), ref,
+                        GrpoObjective.mask(scope, samples, length, DataType.FLOAT64));
+                var settings = new org.locasbench.harness.config.GrpoSettings(samples.length, 1, length, 0.2, 0.04,
+                        1, RewardKind.TOKEN_F1, 1e-4, 1.0, 0, 1.0, List.of(), micro);
+                try (GrpoWindow window = GrpoWindow.of(scope, List.of(group), settings)) {
+                    var objective = window.objective(model, memory);
+                    assertThat(objective.parts()).isEqualTo((samples.length + micro - 1) / micro);
+                    double loss = 0;
+                    for (int p = 0; p < objective.parts(); p++) {
+                        try (NDManager part = model.manager().newSubManager()) {
+                            NDArray value = objective.part(p, part);
+                            loss += value.getDouble();
+                            gc.backward(value);
+                        }
+                    }
+                    assertThat(loss).as("micro-batch %d", micro).isCloseTo(GRPO.doubles("loss")[0], offset(1e-6));
+                    for (int i = 0; i < memory.layers(); i++) {
+                        assertRelativeError(memory.layer(i).value().getGradient().toDoubleArray(),
+                                GRPO.doubles("layer" + i + ".grad.value"), "micro-batch " + micro + " layer " + i
+                                + " dL/dV");
+                        assertRelativeError(memory.layer(i).gate().getGradient().toDoubleArray(),
+                                GRPO.doubles("layer" + i + ".grad.gate"), "micro-batch " + micro + " layer " + i
+                                + " dL/dG");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void lossMatchesTorchInFp32() {
         try (Qwen3Model model = Qwen3Model.load(TINY, Precision.FP32, Device.cpu());

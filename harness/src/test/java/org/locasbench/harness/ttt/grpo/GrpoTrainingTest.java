@@ -60,7 +60,7 @@ class GrpoTrainingTest {
 
     static GrpoSettings settings(int group, int prompts, int length) {
         return new GrpoSettings(group, prompts, length, 0.2, 0.04, 2, RewardKind.TOKEN_F1, 1e-4, 1.0, 0, 1.0,
-                List.of());
+                List.of(), null);
     }
 
     @Test
