@@ -6,7 +6,8 @@ import java.util.List;
 public record LocomoConversation(String sampleId, String speakerA, String speakerB, List<Session> sessions,
         List<Qa> qa) {
 
-    public record Turn(String speaker, String diaId, String text) {}
+    /** One turn; {@code blipCaption} describes an image the speaker shared (null when none). */
+    public record Turn(String speaker, String diaId, String text, String blipCaption) {}
 
     /** {@code dateTime} as LoCoMo writes it, e.g. "1:56 pm on 8 May, 2023". */
     public record Session(int index, String dateTime, List<Turn> turns) {

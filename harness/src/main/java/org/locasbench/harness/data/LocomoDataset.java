@@ -42,7 +42,8 @@ public final class LocomoDataset {
                     List<LocomoConversation.Turn> turns = new ArrayList<>();
                     for (JsonNode t : conv.get(name)) {
                         turns.add(new LocomoConversation.Turn(required(file, t, "speaker", id).asText(),
-                                t.path("dia_id").asText(""), required(file, t, "text", id).asText()));
+                                t.path("dia_id").asText(""), required(file, t, "text", id).asText(),
+                                t.hasNonNull("blip_caption") ? t.get("blip_caption").asText() : null));
                     }
                     sessions.add(new LocomoConversation.Session(index, date, turns));
                 }

@@ -79,7 +79,7 @@ public final class LocomoExperiment implements Experiment<LocomoConversation, Me
     /** Memorizes the dialogue (training methods), then answers its questions. */
     @Override
     public Result run(LocomoConversation conv, MethodSetup setup, ModelSession session) {
-        Dialogue dialogue = tokenize(conv, session);
+        Dialogue dialogue = tokenize(conv, session, locomo.prompt());
         String label = conv.sampleId() + " " + setup.label();
         long t0 = System.nanoTime();
         TrainableAdapter adapter = null;
@@ -109,7 +109,8 @@ public final class LocomoExperiment implements Experiment<LocomoConversation, Me
      */
     record Dialogue(long[] ids, List<int[]> dateGroups, int[] sessionEnds) {}
 
-    static Dialogue tokenize(LocomoConversation conv, ModelSession session) {
+    static Dialogue tokenize(LocomoConversation conv, ModelSession session,
+            org.locasbench.harness.config.LocomoSettings.PromptStyle style) {
         List<Long> ids = new ArrayList<>();
         List<int[]> groups = new ArrayList<>();
         String currentDate = null;
@@ -124,12 +125,7 @@ public final class LocomoExperiment implements Experiment<LocomoConversation, Me
                 currentDate = s.date();
                 groupStart = ids.size();
             }
-            StringBuilder text = new StringBuilder("DATE: ").append(s.dateTime()).append('\n');
-            for (LocomoConversation.Turn t : s.turns()) {
-                text.append(t.speaker()).append(": ").append(t.text()).append('\n');
-            }
-            text.append('\n');
-            for (long id : session.tokenizer().encode(text.toString())) {
+            for (long id : session.tokenizer().encode(LocomoPrompt.session(style, s))) {
                 ids.add(id);
             }
             sessionEnds[si] = ids.size();

@@ -34,6 +34,32 @@ final class LocomoPrompt {
 
     private LocomoPrompt() {}
 
+    /**
+     * One session as the stream (memorized, and the context answers see) holds it. Official: LoCoMo's
+     * {@code get_input_context} form, {@code DATE: d\nCONVERSATION:\n} and per turn {@code speaker said, "text"\n}
+     * (with {@code  and shared CAPTION.} when the turn shared an image) and a blank line, sessions in time order (LoCoMo
+     * itself prepends them latest first, an artefact of its truncation loop that a stream in time order cannot keep);
+     * short: {@code DATE: d\n} and {@code speaker: text} lines.
+     */
+    static String session(PromptStyle style, LocomoConversation.Session s) {
+        StringBuilder text = new StringBuilder("DATE: ").append(s.dateTime()).append('\n');
+        if (style == PromptStyle.OFFICIAL) {
+            text.append("CONVERSATION:\n");
+            for (LocomoConversation.Turn t : s.turns()) {
+                text.append(t.speaker()).append(" said, \"").append(t.text()).append("\"\n");
+                if (t.blipCaption() != null) {
+                    text.append(" and shared ").append(t.blipCaption()).append('.');
+                }
+                text.append('\n');
+            }
+        } else {
+            for (LocomoConversation.Turn t : s.turns()) {
+                text.append(t.speaker()).append(": ").append(t.text()).append('\n');
+            }
+        }
+        return text.append('\n').toString();
+    }
+
     /** What comes before the dialogue: LoCoMo's header in the official style, nothing in the short one. */
     static String header(PromptStyle style, LocomoConversation conv) {
         return style == PromptStyle.OFFICIAL ? String.format(CONVERSATION_HEADER, conv.speakerA(), conv.speakerB()) : "";

@@ -36,6 +36,19 @@ class LocomoPromptTest {
                 .isEqualTo("Question: When?\nShort answer:");
     }
 
+    /** LoCoMo's get_input_context turn form (the caption line after the turn's newline, as LoCoMo writes it). */
+    @Test
+    void sessionsAreWrittenInLoCoMosTurnFormat() {
+        var session = new LocomoConversation.Session(1, "1:56 pm on 8 May, 2023", List.of(
+                new LocomoConversation.Turn("Caroline", "D1:1", "Hey Mel!", null),
+                new LocomoConversation.Turn("Melanie", "D1:2", "Look at this.", "a photo of a dog")));
+        assertThat(LocomoPrompt.session(PromptStyle.OFFICIAL, session)).isEqualTo("DATE: 1:56 pm on 8 May, 2023\n"
+                + "CONVERSATION:\nCaroline said, \"Hey Mel!\"\n\nMelanie said, \"Look at this.\"\n and shared a photo of "
+                + "a dog.\n\n");
+        assertThat(LocomoPrompt.session(PromptStyle.SHORT, session)).isEqualTo("DATE: 1:56 pm on 8 May, 2023\n"
+                + "Caroline: Hey Mel!\nMelanie: Look at this.\n\n");
+    }
+
     @Test
     void categoryFiveOffersBothOptionsInASeededOrderAndMapsLetterReplies() {
         LocomoConversation.Qa adversarial = qa(5, "What did Caroline realize after her charity race?", null,

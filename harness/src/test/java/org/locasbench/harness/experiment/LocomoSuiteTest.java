@@ -219,7 +219,7 @@ class LocomoSuiteTest {
                 .contains("] 100% " + sessions + "/" + sessions + " sessions, ")
                 .contains("conv-26 locas[highest,r=64] answer [").contains("] 100% 3/3 questions, ").contains("ETA ");
         assertThat(r.answers()).hasSize(3);
-        LocomoExperiment.Dialogue d = LocomoExperiment.tokenize(conversation, session);
+        LocomoExperiment.Dialogue d = LocomoExperiment.tokenize(conversation, session, org.locasbench.harness.config.LocomoSettings.PromptStyle.OFFICIAL);
         assertThat(d.sessionEnds()).hasSize(sessions).isSorted();
         assertThat(d.sessionEnds()[sessions - 1]).isEqualTo(d.ids().length);
         assertThat(LocomoExperiment.sessionsEndedBy(d, d.sessionEnds()[0] - 1)).isZero();
@@ -228,7 +228,7 @@ class LocomoSuiteTest {
 
     @Test
     void dateSplitWindowsNeverCrossADate() {
-        LocomoExperiment.Dialogue d = LocomoExperiment.tokenize(conversation, session);
+        LocomoExperiment.Dialogue d = LocomoExperiment.tokenize(conversation, session, org.locasbench.harness.config.LocomoSettings.PromptStyle.OFFICIAL);
         assertThat(d.dateGroups()).hasSize(3); // sessions 1-3 are on three different dates
         for (var w : LocomoExperiment.dateSplitPlan(d, 256, 256)) {
             assertThat(d.dateGroups()).anySatisfy(g -> {
