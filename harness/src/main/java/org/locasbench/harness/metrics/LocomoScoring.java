@@ -1,9 +1,7 @@
 package org.locasbench.harness.metrics;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -48,24 +46,7 @@ public final class LocomoScoring {
 
     /** Token F1 of stemmed, normalised answers (LoCoMo's {@code f1_score}). */
     public static double f1Score(String prediction, String groundTruth) {
-        List<String> p = stemmed(prediction);
-        List<String> g = stemmed(groundTruth);
-        Map<String, Integer> counts = new HashMap<>();
-        g.forEach(w -> counts.merge(w, 1, Integer::sum));
-        int same = 0;
-        for (String w : p) {
-            Integer c = counts.get(w);
-            if (c != null && c > 0) {
-                same++;
-                counts.put(w, c - 1);
-            }
-        }
-        if (same == 0) {
-            return 0;
-        }
-        double precision = (double) same / p.size();
-        double recall = (double) same / g.size();
-        return 2 * precision * recall / (precision + recall);
+        return BagF1.of(stemmed(prediction), stemmed(groundTruth));
     }
 
     /** Multi-answer F1 (LoCoMo's {@code f1}): mean over gold parts of the best-matching predicted part. */

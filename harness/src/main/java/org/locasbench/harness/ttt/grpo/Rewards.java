@@ -1,7 +1,6 @@
 package org.locasbench.harness.ttt.grpo;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.locasbench.harness.metrics.BagF1;
 
 /** The rewards of {@link RewardKind}, each in [0, 1] (1 = the sample is the true continuation). */
 public final class Rewards {
@@ -16,19 +15,7 @@ public final class Rewards {
     }
 
     public static double tokenF1(long[] sample, long[] truth) {
-        Map<Long, Integer> counts = new HashMap<>();
-        for (long t : truth) {
-            counts.merge(t, 1, Integer::sum);
-        }
-        int common = 0;
-        for (long t : sample) {
-            Integer c = counts.get(t);
-            if (c != null && c > 0) {
-                common++;
-                counts.put(t, c - 1);
-            }
-        }
-        return f1(common, sample.length, truth.length);
+        return BagF1.of(java.util.Arrays.stream(sample).boxed().toList(), java.util.Arrays.stream(truth).boxed().toList());
     }
 
     public static double exactPrefix(long[] sample, long[] truth) {
@@ -50,15 +37,6 @@ public final class Rewards {
             previous = current;
             current = t;
         }
-        return f1(previous[truth.length], sample.length, truth.length);
-    }
-
-    private static double f1(int common, int predicted, int relevant) {
-        if (common == 0) {
-            return 0;
-        }
-        double precision = (double) common / predicted;
-        double recall = (double) common / relevant;
-        return 2 * precision * recall / (precision + recall);
+        return BagF1.f1(previous[truth.length], sample.length, truth.length);
     }
 }

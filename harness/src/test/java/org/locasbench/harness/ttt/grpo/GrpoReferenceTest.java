@@ -45,21 +45,13 @@ class GrpoReferenceTest {
                 LocasMemory memory = fixtureMemory(model, DataType.FLOAT64);
                 NDManager scope = model.manager().newSubManager();
                 GradientScope gc = GradientScope.recording()) {
-            long[] prompt = GRPO.longs("prompt");
-            long[][] samples = samples();
-            int length = (int) GRPO.entry("samples").shape()[1];
-            NDArray ref;
-            try (GradientScope off = GradientScope.paused()) {
-                ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
-            }
-            NDArray mask = GrpoObjective.mask(scope, samples, length, DataType.FLOAT64);
-            assertMasked(ref, GRPO.doubles("ref_logp"), mask, 1e-6, "pi_ref log-probs");
-            NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, prompt, samples, length);
-            assertMasked(logp, GRPO.doubles("policy_logp"), mask, 1e-6, "pi log-probs");
-            double[] advantages = GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4);
-            assertThat(advantages).containsExactly(GRPO.doubles("advantages"), offset(1e-12));
-            NDArray old = scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length));
-            NDArray loss = GrpoObjective.loss(logp, old, ref, advantages, mask, 0.2, 0.04);
+            GrpoWindow.Group g = fixtureGroup(model, scope, DataType.FLOAT64);
+            assertMasked(g.refLogp(), GRPO.doubles("ref_logp"), g.mask(), 1e-6, "pi_ref log-probs");
+            NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, g.prompt(), g.samples(),
+                    (int) GRPO.entry("samples").shape()[1]);
+            assertMasked(logp, GRPO.doubles("policy_logp"), g.mask(), 1e-6, "pi log-probs");
+            assertThat(g.advantages()).containsExactly(GRPO.doubles("advantages"), offset(1e-12));
+            NDArray loss = GrpoObjective.loss(logp, g.oldLogp(), g.refLogp(), g.advantages(), g.mask(), 0.2, 0.04);
             System.out.printf("GRPO loss %.12f vs torch %.12f%n", loss.getDouble(), GRPO.doubles("loss")[0]);
             assertThat(loss.getDouble()).isCloseTo(GRPO.doubles("loss")[0], offset(1e-6));
             gc.backward(loss);
@@ -86,17 +78,9 @@ class GrpoReferenceTest {
                     LocasMemory memory = fixtureMemory(model, DataType.FLOAT64);
                     GradientScope gc = GradientScope.recording()) {
                 NDManager scope = model.manager().newSubManager();
-                long[] prompt = GRPO.longs("prompt");
-                long[][] samples = samples();
+                GrpoWindow.Group group = fixtureGroup(model, scope, DataType.FLOAT64);
+                long[][] samples = group.samples();
                 int length = (int) GRPO.entry("samples").shape()[1];
-                NDArray ref;
-                try (GradientScope off = GradientScope.paused()) {
-                    ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
-                }
-                var group = new GrpoWindow.Group(prompt, samples, GRPO.doubles("rewards"),
-                        GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4),
-                        scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length)), ref,
-                        GrpoObjective.mask(scope, samples, length, DataType.FLOAT64));
                 var settings = new org.locasbench.harness.config.GrpoSettings(samples.length, 1, length, 0.2, 0.04,
                         1, RewardKind.TOKEN_F1, 1e-4, 1.0, 0, 1.0, List.of(), micro);
                 try (GrpoWindow window = GrpoWindow.of(scope, List.of(group), settings)) {
@@ -130,19 +114,28 @@ class GrpoReferenceTest {
                 LocasMemory memory = fixtureMemory(model, DataType.FLOAT32);
                 NDManager scope = model.manager().newSubManager();
                 GradientScope off = GradientScope.paused()) {
-            long[] prompt = GRPO.longs("prompt");
-            long[][] samples = samples();
-            int length = (int) GRPO.entry("samples").shape()[1];
-            NDArray ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
-            NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, prompt, samples, length);
-            NDArray mask = GrpoObjective.mask(scope, samples, length, DataType.FLOAT32);
-            NDArray old = scope.create(GRPO.doubles("old_logp"), new Shape(samples.length, length))
-                    .toType(DataType.FLOAT32, false);
-            double loss = GrpoObjective.loss(logp, old, ref, GrpoObjective.advantages(GRPO.doubles("rewards"), 1e-4),
-                    mask, 0.2, 0.04).toType(DataType.FLOAT64, false).getDouble();
+            GrpoWindow.Group g = fixtureGroup(model, scope, DataType.FLOAT32);
+            NDArray logp = GrpoObjective.sampledLogProbs(model, memory, scope, g.prompt(), g.samples(),
+                    (int) GRPO.entry("samples").shape()[1]);
+            double loss = GrpoObjective.loss(logp, g.oldLogp(), g.refLogp(), g.advantages(), g.mask(), 0.2, 0.04)
+                    .toType(DataType.FLOAT64, false).getDouble();
             double expected = GRPO.doubles("loss")[0];
             assertThat(Math.abs(loss - expected)).isLessThan(2e-5 * Math.abs(expected));
         }
+    }
+
+    /** The fixture's group: prompt, samples, rewards, advantages, pi_old (given), pi_ref (the frozen model's), mask. */
+    static GrpoWindow.Group fixtureGroup(Qwen3Model model, NDManager scope, DataType type) {
+        long[] prompt = GRPO.longs("prompt");
+        long[][] samples = samples();
+        int length = (int) GRPO.entry("samples").shape()[1];
+        NDArray ref;
+        try (GradientScope off = GradientScope.paused()) {
+            ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples, length);
+        }
+        return new GrpoWindow.Group(prompt, samples, GRPO.doubles("rewards"), GrpoObjective.advantages(
+                GRPO.doubles("rewards"), 1e-4), scope.create(GRPO.doubles("old_logp"), new Shape(samples.length,
+                length)).toType(type, false), ref, GrpoObjective.mask(scope, samples, length, type));
     }
 
     static long[][] samples() {
