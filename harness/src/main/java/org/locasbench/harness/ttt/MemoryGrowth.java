@@ -19,6 +19,24 @@ public record MemoryGrowth(int every, int rows, int maxWidth) {
         }
     }
 
+    /**
+     * Refuses, before any training, a schedule the memory cannot follow: a strategy that clones frozen neurons cannot
+     * grow past the MLP's intermediate size.
+     */
+    public void check(Qwen3Model model, TrainableAdapter adapter) {
+        if (!(adapter instanceof LocasMemory memory)) {
+            throw new IllegalArgumentException("locas.growEvery: only a Locas memory grows");
+        }
+        int neurons = model.config().intermediateSize();
+        var init = memory.info().init();
+        boolean clones = init != org.locasbench.locas.InitStrategy.RANDOM
+                && init != org.locasbench.locas.InitStrategy.NORMALIZED_ACTIVATION;
+        if (clones && maxWidth > neurons) {
+            throw new IllegalArgumentException("locas.maxWidth " + maxWidth + " exceeds the " + neurons + " MLP "
+                    + "neurons that init " + init.id() + " clones rows from: use locas.maxWidth <= " + neurons);
+        }
+    }
+
     /** Grows {@code adapter} after window {@code w} of a plan of {@code windows} when the schedule says so. */
     public void afterWindow(Qwen3Model model, TrainableAdapter adapter, long[] ids, Window w, int windows) {
         if (!(adapter instanceof LocasMemory memory)) {

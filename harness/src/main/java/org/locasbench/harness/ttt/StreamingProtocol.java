@@ -47,6 +47,9 @@ public final class StreamingProtocol {
     /** As above; with {@code growth} (not null) the Locas memory grows after the windows it names. */
     public static Run run(Qwen3Model model, long[] ids, List<Window> plan, AdapterFactory factory,
             TrainingConfig config, RunOptions options, MemoryGrowth growth, Consumer<WindowResult> listener) {
+        if (factory != null && config.loss() == LossKind.GRPO) {
+            plan.forEach(w -> org.locasbench.harness.ttt.grpo.GrpoWindow.cuts(w, config.grpo())); // before any work
+        }
         List<WindowResult> results = new ArrayList<>();
         Optional<TrainingCheckpoint.Loaded> resumed = Optional.empty();
         if (options.resume() && options.checkpointDir() != null) {
@@ -65,6 +68,9 @@ public final class StreamingProtocol {
                     // always made from the first window, so a resumed run starts from the same memory
                     Window first = plan.get(0);
                     adapter = factory.create(model, Arrays.copyOfRange(ids, first.contextStart(), first.end()));
+                    if (growth != null) {
+                        growth.check(model, adapter);
+                    }
                     trainer = new TestTimeTrainer(model, adapter, config, options.seed(), options.onNonFinite());
                     if (resumed.isPresent() && resumed.get().windowsDone() > 0) {
                         TrainingCheckpoint.restore(resumed.get(), adapter, trainer.optimizer());

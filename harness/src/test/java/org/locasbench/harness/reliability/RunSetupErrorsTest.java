@@ -69,6 +69,17 @@ class RunSetupErrorsTest {
                     "run.devices=gpu:7", "--out", out.toString()), new String[] {"error: run.devices: gpu:7: this "
                         + "machine has no GPU (devices: cpu)"}));
         }
+        c.add(Arguments.of("GRPO samples longer than a window", (Setup) (d, out) -> List.of("ttt", "--model",
+                TINY.toString(), "--ids", IDS.toString(), "--window", "8", "--context", "8", "--loss", "GRPO",
+                "--grpo-length", "8", "--out", out.toString()), new String[] {"error: GRPO needs windows longer than "
+                + "grpo.length (8 tokens), window 0 has 8 new tokens", "--grpo-length"}));
+        c.add(Arguments.of("expandable memory past the MLP's neurons", (Setup) (d, out) -> List.of("ttt", "--model",
+                TINY.toString(), "--ids", IDS.toString(), "--window", "8", "--context", "8", "--width", "8",
+                "--grow-every", "1", "--max-width", "500", "--out", out.toString()), new String[] {"error: "
+                + "locas.maxWidth 500 exceeds the 192 MLP neurons that init highest clones rows from"}));
+        c.add(Arguments.of("a GRPO group of one", (Setup) (d, out) -> List.of("lora-ttt", "--model", TINY.toString(),
+                "--ids", IDS.toString(), "--loss", "GRPO", "--grpo-group", "1", "--out", out.toString()),
+                new String[] {"error: invalid config value 'grpo.group': must be >= 2"}));
         c.add(Arguments.of("--device tpu", (Setup) (d, out) -> List.of("score", "--model", TINY.toString(), "--ids",
                 IDS.toString(), "--device", "tpu", "--out", out.toString()),
                 new String[] {"error: invalid config value 'run.devices': 'tpu' is not a device (use cpu, gpu or gpu:N) "

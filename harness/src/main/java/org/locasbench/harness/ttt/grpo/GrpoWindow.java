@@ -49,7 +49,8 @@ public final class GrpoWindow implements AutoCloseable {
         int n = w.end() - w.start();
         if (n <= s.length()) {
             throw new IllegalArgumentException("GRPO needs windows longer than grpo.length (" + s.length()
-                    + " tokens), window " + w.index() + " has " + n + " new tokens");
+                    + " tokens), window " + w.index() + " has " + n + " new tokens: use a smaller grpo.length "
+                    + "(--grpo-length) or larger windows (window.size)");
         }
         int[] cuts = new int[s.prompts()];
         for (int j = 0; j < cuts.length; j++) {
