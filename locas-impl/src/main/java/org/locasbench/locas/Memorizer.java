@@ -131,6 +131,12 @@ public final class Memorizer {
      */
     public static void grow(Qwen3Model model, LocasMemory memory, long[] newestIds, int rows, int window) {
         MemoryInfo info = memory.info();
+        boolean clones = info.init() != InitStrategy.RANDOM && info.init() != InitStrategy.NORMALIZED_ACTIVATION;
+        if (clones && memory.clonedNeuronsByBlock().contains(null)) {
+            throw new IllegalStateException("this memory does not record which frozen neurons its rows were cloned "
+                    + "from (it was loaded from a file), so growing it could clone them again; grow a memory made by "
+                    + "memorize in the same run");
+        }
         int d = model.config().hiddenSize();
         Random random = new Random(info.seed() + info.growth().size() + 1);
         Rows picked = rows(model, newestIds, rows, info.init(), random, memory::clonedNeurons);

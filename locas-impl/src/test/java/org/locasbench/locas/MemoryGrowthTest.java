@@ -122,6 +122,8 @@ class MemoryGrowthTest {
                 assertThat(loaded.info().growth()).containsExactly(new MemoryInfo.Growth(0, 4, 12));
                 assertThat(loaded.info().initialWidth()).isEqualTo(8);
                 assertThat(model.logits(input, 0, loaded, null).toFloatArray()).containsExactly(after);
+                assertThatThrownBy(() -> Memorizer.grow(model, loaded, ids, 4, 1)).as("no record of cloned neurons")
+                        .hasMessageContaining("does not record which frozen neurons");
                 Path dense = tmp.resolve("dense");
                 DenseFusion.toDense(model, loaded, dense, StoredType.F32);
                 try (Qwen3Model fused = Qwen3Model.load(dense)) {

@@ -160,9 +160,12 @@ public final class ComparisonPage {
             ordered.forEach(r -> byWidth.computeIfAbsent(r.method().width(), k -> new ArrayList<>()).add(r));
             h.append("<div class=\"figures\">");
             for (Map.Entry<Integer, List<Result>> w : byWidth.entrySet()) {
+                // by init, or by the whole label where two runs share an init (fixed vs expandable to one width)
+                boolean sharedInit = w.getValue().stream().map(r -> String.valueOf(r.method().init())).distinct()
+                        .count() < w.getValue().size();
                 figure("nll-by-window", svg(ResultPlots.nllByWindow("ablation, book " + unit.getKey() + ", width "
                         + w.getKey() + ": NLL per window by init", w.getValue(),
-                        r -> r.method().init() != null ? r.method().init() : r.method().label()), W, H));
+                        r -> r.method().init() != null && !sharedInit ? r.method().init() : r.method().label()), W, H));
             }
             h.append("</div>\n");
             secondaryWindowCurves(title + ", book " + unit.getKey(), ordered);

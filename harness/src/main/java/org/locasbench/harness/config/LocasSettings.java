@@ -56,6 +56,7 @@ public record LocasSettings(int width, InitStrategy init, Clipping clipping, dou
 
     /** The growth schedule, or null for a fixed width. */
     public org.locasbench.harness.ttt.MemoryGrowth growth() {
-        return growEvery == null ? null : new org.locasbench.harness.ttt.MemoryGrowth(growEvery, growBy, maxWidth);
+        return growEvery == null ? null : new org.locasbench.harness.ttt.MemoryGrowth(width, growEvery, growBy,
+                maxWidth);
     }
 }

@@ -57,6 +57,11 @@ final class StreamResults {
         long[] ids = tokens(book, session, pg19);
         Qwen3Model model = session.model();
         var plan = WindowPlan.of(ids.length, c.window().size(), setup.context());
+        if (setup.growth() != null && setup.growth().windowsToReachMaxWidth() > plan.size()) {
+            System.err.println("warning: book " + book.id() + " " + setup.label() + ": " + plan.size() + " windows are "
+                    + "too few for the memory to grow to " + setup.growth().maxWidth() + " rows (it needs "
+                    + setup.growth().windowsToReachMaxWidth() + "); the parameters series shows the width it reaches");
+        }
         ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
         String name = Result.nameOf(experiment, book.id(), setup.label());
         RunOptions options = setup.runOptions(c, name, ids, model.directory());
@@ -98,9 +103,12 @@ final class StreamResults {
                 .metric(Metrics.TOKENS_SAMPLED, windows.stream().mapToLong(WindowResult::sampledTokens).sum());
         var cfg = model.config();
         long embedding = (long) cfg.vocabSize() * cfg.hiddenSize();
-        b.metric(Metrics.FLOPS_ESTIMATE, StreamMetrics.flops(model.parameterCount() - embedding,
-                cfg.numHiddenLayers(), cfg.numAttentionHeads() * cfg.headDim(), windows, setup.context(),
-                setup.method().trains(), setup.training() == null ? 0 : setup.training().stepsPerWindow()));
+        if (setup.training() == null || setup.training().loss() != org.locasbench.harness.ttt.LossKind.GRPO) {
+            // the estimate models score + NTP-style steps; GRPO's sampling and group passes are not in it
+            b.metric(Metrics.FLOPS_ESTIMATE, StreamMetrics.flops(model.parameterCount() - embedding,
+                    cfg.numHiddenLayers(), cfg.numAttentionHeads() * cfg.headDim(), windows, setup.context(),
+                    setup.method().trains(), setup.training() == null ? 0 : setup.training().stepsPerWindow()));
+        }
         Map<Integer, String> after = Map.of(1, Metrics.NLL_AFTER_1_WINDOWS, 2, Metrics.NLL_AFTER_2_WINDOWS,
                 4, Metrics.NLL_AFTER_4_WINDOWS);
         for (int k : new int[] {1, 2, 4}) {

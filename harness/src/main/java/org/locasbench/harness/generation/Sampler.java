@@ -19,6 +19,13 @@ import org.locasbench.model.nn.KvCache;
 public final class Sampler {
     private Sampler() {}
 
+    /** The model's logits were NaN/Inf where a token was to be drawn. */
+    public static final class NonFiniteLogits extends IllegalStateException {
+        NonFiniteLogits(String message) {
+            super(message);
+        }
+    }
+
     public static long[][] sample(Qwen3Model model, LayerAdapter adapter, long[] prompt, int group,
             SamplingConfig config, Random random) {
         long[][] out = new long[group][config.maxNewTokens()];
@@ -95,7 +102,7 @@ public final class Sampler {
             total += p[i];
         }
         if (!Double.isFinite(total)) {
-            throw new IllegalStateException("non-finite logits while sampling (max " + max + ")");
+            throw new NonFiniteLogits("non-finite logits while sampling (max " + max + ")");
         }
         if (c.topP() < 1) {
             double cumulative = 0;
@@ -135,7 +142,7 @@ public final class Sampler {
             total += p[i];
         }
         if (!Double.isFinite(total) || !Float.isFinite(max)) {
-            throw new IllegalStateException("non-finite logits while sampling (max " + max + ")");
+            throw new NonFiniteLogits("non-finite logits while sampling (max " + max + ")");
         }
         double u = random.nextDouble() * total;
         for (int i = 0; i < vocab; i++) {

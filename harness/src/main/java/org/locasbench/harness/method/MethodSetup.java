@@ -40,8 +40,9 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
     public static MethodSetup locas(LocasSettings l, TrainingSettings t, GrpoSettings g, long seed, int context) {
         AdapterFactory factory = (model, ids) -> Memorizer.memorize(model, ids, l.width(), l.init(), seed,
                 l.clipping());
-        return new MethodSetup(Method.LOCAS, l.init(), l.width(), factory, training(t, g, l.lr(), l.epsilon(),
-                t.stepsPerWindow()), context, l.growth());
+        // an expandable memory is reported at the width it grows to (what a fixed memory of equal size would have)
+        return new MethodSetup(Method.LOCAS, l.init(), l.growth() == null ? l.width() : l.maxWidth(), factory,
+                training(t, g, l.lr(), l.epsilon(), t.stepsPerWindow()), context, l.growth());
     }
 
     public static MethodSetup lora(LoraSettings l, TrainingSettings t, GrpoSettings g, long seed, int context) {
@@ -61,7 +62,7 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
     private static TrainingConfig training(TrainingSettings t, GrpoSettings g, double lr, double epsilon, int steps) {
         return new TrainingConfig(t.loss(), t.mixLambda(), lr, t.beta1(), t.beta2(), epsilon, t.weightDecay(),
                 steps, t.teacherContext(), t.studentContext(), org.locasbench.harness.ttt.OptimizerSchedule.CONSTANT,
-                g);
+                t.loss() == org.locasbench.harness.ttt.LossKind.GRPO ? g : null); // read only by GRPO
     }
 
     /**
@@ -81,11 +82,11 @@ public record MethodSetup(Method method, InitStrategy init, int width, AdapterFa
                 r.resume(), fingerprint);
     }
 
-    /** A label for reports: e.g. {@code locas[highest,r=64]}, {@code locas[highest,r=16->64 every 4]} (expandable), {@code lora[r=16]}, {@code long_context[1024]}. */
+    /** A label for reports: e.g. {@code locas[highest,r=64]}, {@code locas[highest,r=16->64 +16 every 4]} (expandable), {@code lora[r=16]}, {@code long_context[1024]}. */
     public String label() {
         return switch (method) {
-            case LOCAS -> "locas[" + init.id() + ",r=" + width + (growth == null ? "" : "->" + growth.maxWidth()
-                    + " every " + growth.every()) + "]";
+            case LOCAS -> "locas[" + init.id() + ",r=" + (growth == null ? width + "" : growth.startWidth() + "->"
+                    + growth.maxWidth() + " +" + growth.rows() + " every " + growth.every()) + "]";
             case LORA -> "lora[r=" + width + "]";
             case LONG_CONTEXT -> "long_context[" + context + "]";
             case NONE -> "none";

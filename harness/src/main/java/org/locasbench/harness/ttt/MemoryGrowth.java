@@ -12,10 +12,10 @@ import org.locasbench.model.adapter.TrainableAdapter;
  * tokens ({@link Memorizer#grow}). tau stays the one memorize fixed at the initial width: a recomputed tau
  * (mean ||W_down col|| / r_new) would rescale the trained rows and change the output at the moment of growth.
  */
-public record MemoryGrowth(int every, int rows, int maxWidth) {
+public record MemoryGrowth(int startWidth, int every, int rows, int maxWidth) {
     public MemoryGrowth {
-        if (every < 1 || rows < 1 || maxWidth < 1) {
-            throw new IllegalArgumentException("memory growth needs every >= 1 window, rows >= 1, maxWidth >= 1");
+        if (every < 1 || rows < 1 || maxWidth <= startWidth || startWidth < 1) {
+            throw new IllegalArgumentException("memory growth needs every >= 1 window, rows >= 1, 1 <= start width < maxWidth");
         }
     }
 
@@ -35,6 +35,12 @@ public record MemoryGrowth(int every, int rows, int maxWidth) {
             throw new IllegalArgumentException("locas.maxWidth " + maxWidth + " exceeds the " + neurons + " MLP "
                     + "neurons that init " + init.id() + " clones rows from: use locas.maxWidth <= " + neurons);
         }
+    }
+
+    /** Windows a plan needs for the memory to reach maxWidth (it grows after windows every-1, 2 every-1, ...). */
+    public int windowsToReachMaxWidth() {
+        int steps = (maxWidth - startWidth + rows - 1) / rows;
+        return steps * every + 1;
     }
 
     /** Grows {@code adapter} after window {@code w} of a plan of {@code windows} when the schedule says so. */

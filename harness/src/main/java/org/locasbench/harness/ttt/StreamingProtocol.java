@@ -47,8 +47,9 @@ public final class StreamingProtocol {
     /** As above; with {@code growth} (not null) the Locas memory grows after the windows it names. */
     public static Run run(Qwen3Model model, long[] ids, List<Window> plan, AdapterFactory factory,
             TrainingConfig config, RunOptions options, MemoryGrowth growth, Consumer<WindowResult> listener) {
-        if (factory != null && config.loss() == LossKind.GRPO) {
-            plan.forEach(w -> org.locasbench.harness.ttt.grpo.GrpoWindow.cuts(w, config.grpo())); // before any work
+        if (factory != null && config.loss() == LossKind.GRPO && plan.stream().noneMatch(w ->
+                org.locasbench.harness.ttt.grpo.GrpoWindow.trainable(w, config.grpo()))) {
+            org.locasbench.harness.ttt.grpo.GrpoWindow.cuts(plan.get(0), config.grpo()); // refused before any work
         }
         List<WindowResult> results = new ArrayList<>();
         Optional<TrainingCheckpoint.Loaded> resumed = Optional.empty();

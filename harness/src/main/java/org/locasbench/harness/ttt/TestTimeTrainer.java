@@ -100,13 +100,30 @@ public final class TestTimeTrainer implements AutoCloseable {
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
                 if (config.loss() == LossKind.GRPO) {
+                    if (!GrpoWindow.trainable(window, config.grpo())) {
+                        System.err.println("warning: window " + window.index() + " has " + window.newTokens()
+                                + " new tokens, too few for GRPO's prompts and grpo.length " + config.grpo().length()
+                                + ": not trained");
+                        return Double.NaN;
+                    }
                     int inner = config.grpo().innerSteps();
-                    adapter.endTraining(); // the groups are sampled and pi_old computed in scoring mode
-                    try (GrpoWindow groups = GrpoWindow.sample(model, adapter, ids, window, config.grpo(),
-                            new TrainingStep(seed, window.index(), s))) {
+                    adapter.endTraining(); // sampling, pi_old and (below) pi all run without dropout
+                    GrpoWindow groups;
+                    try {
+                        groups = GrpoWindow.sample(model, adapter, ids, window, config.grpo(),
+                                new TrainingStep(seed, window.index(), s));
+                    } catch (GrpoWindow.NonFiniteSample e) {
+                        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
+                            System.err.println("warning: " + e.getMessage() + " at window " + window.index()
+                                    + ": update skipped");
+                            return Double.NaN;
+                        }
+                        throw new NonFiniteLossException(window.index(), Double.NaN, lastFiniteLoss, e.getMessage());
+                    }
+                    try (groups) {
                         sampledTokens += groups.sampledTokens();
                         for (int i = 0; i < inner; i++) {
-                            loss = step(window, s * inner + i, groups.objective(model, adapter));
+                            loss = step(window, s * inner + i, groups.objective(model, adapter), false);
                             if (Double.isNaN(loss)) {
                                 return loss;
                             }
@@ -156,15 +173,18 @@ public final class TestTimeTrainer implements AutoCloseable {
             public NDArray part(int i, NDManager scope) {
                 return objective.apply(scope);
             }
-        });
+        }, true);
     }
 
     /**
      * One optimiser step (the window's {@code index}-th) on {@code objective}: the loss before the update, or NaN when
      * the policy skipped the update of a non-finite loss (gradients of parts already backpropagated are cleared).
+     * {@code trainingMode} false runs the forward without dropout (GRPO: pi must be the policy pi_old sampled).
      */
-    private double step(Window window, int index, PartedObjective objective) {
-        adapter.beginStep(new TrainingStep(seed, window.index(), index));
+    private double step(Window window, int index, PartedObjective objective, boolean trainingMode) {
+        if (trainingMode) {
+            adapter.beginStep(new TrainingStep(seed, window.index(), index));
+        }
         double loss = 0;
         try (NDManager scope = model.manager().newSubManager();
                 GradientScope gc = GradientScope.recording()) {

@@ -56,7 +56,7 @@ public final class TrainingCheckpoint {
             for (int b = 0; b < memory.info().growth().size(); b++) {
                 var g = memory.info().growth().get(b);
                 ObjectNode step = growth.addObject().put("window", g.window()).put("added", g.added());
-                step.set("neurons", JSON.valueToTree(neurons.get(b + 1)));
+                step.set("neurons", b + 1 < neurons.size() ? JSON.valueToTree(neurons.get(b + 1)) : null);
             }
         }
         ArrayNode rs = progress.putArray("results");
@@ -146,8 +146,8 @@ public final class TrainingCheckpoint {
                         like.getManager().zeros(shape, like.getDataType()),
                         like.getManager().zeros(shape, like.getDataType()), Float.NaN));
             }
-            int[][] neurons = step.get("neurons").isNull() ? null : JSON.convertValue(step.get("neurons"),
-                    int[][].class);
+            JsonNode n = step.get("neurons");
+            int[][] neurons = n == null || n.isNull() ? null : JSON.convertValue(n, int[][].class);
             memory.grow(rows, neurons, step.get("window").asInt());
         }
     }

@@ -143,7 +143,7 @@ class AblationSuiteTest {
                         Setting.parse("ablation.growEvery=2", "test")), new Properties()));
         List<MethodSetup> setups = grows.methods(null, grows.units());
         assertThat(setups.stream().map(MethodSetup::label)).containsExactly("locas[highest,r=64]",
-                "locas[highest,r=16->64 every 2]");
+                "locas[highest,r=16->64 +16 every 2]");
         Result r = grows.run(book, setups.get(1), session);
         AllureResults.write(r);
         List<Double> params = r.series(Metrics.Series.PARAMETERS);

@@ -29,7 +29,7 @@ class ExpandableMemoryTest {
     static long[] ids;
     static final AdapterFactory LOCAS = (m, first) -> Memorizer.memorize(m, first, 8, InitStrategy.HIGHEST, 0,
             Clipping.REPARAMETERIZE);
-    static final MemoryGrowth GROWTH = new MemoryGrowth(2, 8, 24);
+    static final MemoryGrowth GROWTH = new MemoryGrowth(8, 2, 8, 24);
 
     @TempDir
     Path tmp;

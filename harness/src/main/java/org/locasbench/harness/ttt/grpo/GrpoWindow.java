@@ -29,6 +29,13 @@ public final class GrpoWindow implements AutoCloseable {
     public record Group(long[] prompt, long[][] samples, double[] rewards, double[] advantages, NDArray oldLogp,
             NDArray refLogp, NDArray mask) {}
 
+    /** Sampling met NaN/Inf logits or a reward was not finite: no group to train on (the NaN policy decides). */
+    public static final class NonFiniteSample extends RuntimeException {
+        NonFiniteSample(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final NDManager scope;
     private final List<Group> groups;
     private final GrpoSettings settings;
@@ -44,10 +51,20 @@ public final class GrpoWindow implements AutoCloseable {
         return new GrpoWindow(scope, List.copyOf(groups), settings);
     }
 
+    /**
+     * Whether a window holds GRPO's task: more than {@code length} new tokens and a non-empty prompt before every cut
+     * (a book's short last window, or a short LoCoMo session group, may not).
+     */
+    public static boolean trainable(Window w, GrpoSettings s) {
+        int n = w.end() - w.start();
+        return n > s.length() && w.start() + (int) Math.floor((double) (n - s.length()) / (s.prompts() + 1))
+                > w.contextStart();
+    }
+
     /** The prompt cut positions of a window (see the class comment). */
     public static int[] cuts(Window w, GrpoSettings s) {
         int n = w.end() - w.start();
-        if (n <= s.length()) {
+        if (!trainable(w, s)) {
             throw new IllegalArgumentException("GRPO needs windows longer than grpo.length (" + s.length()
                     + " tokens), window " + w.index() + " has " + n + " new tokens: use a smaller grpo.length "
                     + "(--grpo-length) or larger windows (window.size)");
@@ -71,11 +88,18 @@ public final class GrpoWindow implements AutoCloseable {
             for (int j = 0; j < cuts.length; j++) {
                 long[] prompt = Arrays.copyOfRange(ids, w.contextStart(), cuts[j]);
                 long[] truth = Arrays.copyOfRange(ids, cuts[j], cuts[j] + s.length());
-                long[][] samples = Sampler.sample(model, adapter, prompt, s.group(), sampling,
-                        new Random(step.samplingKey(j)));
+                long[][] samples;
+                try {
+                    samples = Sampler.sample(model, adapter, prompt, s.group(), sampling, new Random(step.samplingKey(j)));
+                } catch (Sampler.NonFiniteLogits e) {
+                    throw new NonFiniteSample(e.getMessage() + " for GRPO prompt " + j, e);
+                }
                 double[] rewards = new double[samples.length];
                 for (int g = 0; g < samples.length; g++) {
                     rewards[g] = Rewards.of(s.reward(), samples[g], truth);
+                    if (!Double.isFinite(rewards[g])) {
+                        throw new NonFiniteSample("non-finite reward " + rewards[g] + " for GRPO prompt " + j, null);
+                    }
                 }
                 NDArray old = GrpoObjective.sampledLogProbs(model, adapter, scope, prompt, samples, s.length());
                 NDArray ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples,

@@ -144,6 +144,34 @@ class GrpoTrainingTest {
         }
     }
 
+    /** A book's short last window (5 new tokens < L = 8) is not trained, with a warning; the others are. */
+    @Test
+    void aWindowTooShortForTheTaskIsNotTrained() {
+        long[] book = java.util.Arrays.copyOf(ids, 2 * 128 + 5);
+        List<Window> plan = WindowPlan.of(book.length, 128, 128);
+        assertThat(plan).hasSize(3);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        StreamingProtocol.Run run;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            run = StreamingProtocol.run(model, book, plan, LOCAS, grpo(), new RunOptions(3, NonFinitePolicy.STOP,
+                    null, 1, false, "short"), w -> { });
+        } finally {
+            System.setErr(old);
+        }
+        try {
+            assertThat(run.windows().get(0).trainLoss()).isFinite();
+            assertThat(run.windows().get(1).trainLoss()).isFinite();
+            assertThat(run.windows().get(2).trainLoss()).isNaN();
+            assertThat(run.windows().get(2).sampledTokens()).isZero();
+            assertThat(err.toString()).contains("warning: window 2 has 5 new tokens, too few for GRPO's prompts and "
+                    + "grpo.length 8: not trained");
+        } finally {
+            run.adapter().close();
+        }
+    }
+
     @Test
     void tttAndLoraTttTakeGrpoFromTheCommandLine() throws Exception {
         for (String command : List.of("ttt", "lora-ttt")) {
