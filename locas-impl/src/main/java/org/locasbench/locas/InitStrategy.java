@@ -27,6 +27,11 @@ public enum InitStrategy {
                 + "'; use highest, lowest, random_index, random or normalized_activation");
     }
 
+    /** Whether the rows are cloned from frozen MLP neurons ranked by importance (so growth must skip held ones). */
+    public boolean clonesNeurons() {
+        return this != RANDOM && this != NORMALIZED_ACTIVATION;
+    }
+
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

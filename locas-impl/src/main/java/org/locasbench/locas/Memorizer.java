@@ -131,8 +131,7 @@ public final class Memorizer {
      */
     public static void grow(Qwen3Model model, LocasMemory memory, long[] newestIds, int rows, int window) {
         MemoryInfo info = memory.info();
-        boolean clones = info.init() != InitStrategy.RANDOM && info.init() != InitStrategy.NORMALIZED_ACTIVATION;
-        if (clones && memory.clonedNeuronsByBlock().contains(null)) {
+        if (info.init().clonesNeurons() && memory.clonedNeuronsByBlock().contains(null)) {
             throw new IllegalStateException("this memory does not record which frozen neurons its rows were cloned "
                     + "from (it was loaded from a file), so growing it could clone them again; grow a memory made by "
                     + "memorize in the same run");
@@ -155,8 +154,7 @@ public final class Memorizer {
             java.util.function.IntFunction<java.util.Set<Integer>> exclude) {
         int layers = model.config().numHiddenLayers();
         int d = model.config().hiddenSize();
-        float[][] alpha = init == InitStrategy.RANDOM || init == InitStrategy.NORMALIZED_ACTIVATION ? null
-                : importance(model, ids);
+        float[][] alpha = init.clonesNeurons() ? importance(model, ids) : null;
         float[][] activations = init == InitStrategy.NORMALIZED_ACTIVATION ? normalizedActivations(model, ids, width)
                 : null;
         DataType type = model.precision().masterType();

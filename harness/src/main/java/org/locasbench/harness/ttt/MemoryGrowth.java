@@ -29,9 +29,7 @@ public record MemoryGrowth(int startWidth, int every, int rows, int maxWidth) {
         }
         int neurons = model.config().intermediateSize();
         var init = memory.info().init();
-        boolean clones = init != org.locasbench.locas.InitStrategy.RANDOM
-                && init != org.locasbench.locas.InitStrategy.NORMALIZED_ACTIVATION;
-        if (clones && maxWidth > neurons) {
+        if (init.clonesNeurons() && maxWidth > neurons) {
             throw new IllegalArgumentException("locas.maxWidth " + maxWidth + " exceeds the " + neurons + " MLP "
                     + "neurons that init " + init.id() + " clones rows from: use locas.maxWidth <= " + neurons);
         }
