@@ -10,10 +10,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The hub's names for file contents: an LFS file's sha256, a small file's git blob id (sha1 of "blob N\0" + bytes). */
-final class BlobIds {
+public final class BlobIds {
     private BlobIds() {}
 
-    static String sha256(Path file) throws IOException {
+    /** The file's sha256 in hex, read in 1 MiB chunks (never whole on the heap). */
+    public static String sha256(Path file) throws IOException {
         return digest(file, "SHA-256", null);
     }
 

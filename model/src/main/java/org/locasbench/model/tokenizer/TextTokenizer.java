@@ -131,17 +131,10 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private String digest() {
-        try (var in = Files.newInputStream(file)) {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0;) {
-                digest.update(buffer, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest());
+        try {
+            return org.locasbench.model.hub.BlobIds.sha256(file);
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot read the tokenizer: " + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
