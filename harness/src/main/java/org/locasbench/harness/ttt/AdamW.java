@@ -22,7 +22,6 @@ public final class AdamW implements AutoCloseable {
     private final NDManager state;
     private final Map<NDArray, AdamMoments> moments = new IdentityHashMap<>();
     private final Map<NDArray, Integer> steps = new IdentityHashMap<>();
-    private int step;
 
     public AdamW(NDManager parent, TrainingConfig config) {
         this.config = config;
@@ -43,7 +42,6 @@ public final class AdamW implements AutoCloseable {
 
     /** {@link #step(List)} at {@code lrScale} times the configured learning rate (a schedule's multiplier). */
     public void step(List<NDArray> parameters, double lrScale) {
-        step++;
         double rate = config.learningRate() * lrScale;
         float lr = (float) rate;
         try (NDManager scope = state.newSubManager()) {
@@ -73,8 +71,9 @@ public final class AdamW implements AutoCloseable {
         steps.put(parameter, t);
     }
 
+    /** Updates so far: the most any parameter has had (every parameter's count unless some were added later). */
     public int steps() {
-        return step;
+        return steps.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** The moments of one parameter, created (zero) if it was never updated; for checkpointing. */
@@ -91,12 +90,6 @@ public final class AdamW implements AutoCloseable {
         });
         moments.clear();
         steps.clear();
-        step = 0;
-    }
-
-    /** Restores the step count of a checkpoint (bias corrections depend on it). */
-    public void restoreSteps(int steps) {
-        this.step = steps;
     }
 
     @Override

@@ -124,7 +124,6 @@ public final class TrainingCheckpoint {
             regrow(memory, loaded.growth());
         }
         forEachStateTensor(adapter, optimizer, (name, array) -> set(f, name, array));
-        optimizer.restoreSteps(loaded.optimizerSteps());
         List<NDArray> params = adapter.parameters();
         for (int i = 0; i < params.size(); i++) {
             // per-parameter step counts (rows an expandable memory grew have fewer); older checkpoints: the global one
