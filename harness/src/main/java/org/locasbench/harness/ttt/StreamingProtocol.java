@@ -49,7 +49,7 @@ public final class StreamingProtocol {
             TrainingConfig config, RunOptions options, MemoryGrowth growth, Consumer<WindowResult> listener) {
         if (factory != null && config.loss() == LossKind.GRPO && plan.stream().noneMatch(w ->
                 org.locasbench.harness.ttt.grpo.GrpoWindow.trainable(w, config.grpo()))) {
-            org.locasbench.harness.ttt.grpo.GrpoWindow.cuts(plan.get(0), config.grpo()); // refused before any work
+            org.locasbench.harness.ttt.grpo.GrpoWindow.requireTrainable(plan.get(0), config.grpo()); // before any work
         }
         List<WindowResult> results = new ArrayList<>();
         Optional<TrainingCheckpoint.Loaded> resumed = Optional.empty();

@@ -56,22 +56,30 @@ public final class GrpoWindow implements AutoCloseable {
      * (a book's short last window, or a short LoCoMo session group, may not).
      */
     public static boolean trainable(Window w, GrpoSettings s) {
-        int n = w.end() - w.start();
-        return n > s.length() && w.start() + (int) Math.floor((double) (n - s.length()) / (s.prompts() + 1))
-                > w.contextStart();
+        return w.newTokens() > s.length() && positions(w, s)[0] > w.contextStart();
+    }
+
+    /** Refuses a window without GRPO's task (see {@link #trainable}), naming the options that change it. */
+    public static void requireTrainable(Window w, GrpoSettings s) {
+        if (!trainable(w, s)) {
+            throw new IllegalArgumentException("GRPO needs windows longer than grpo.length (" + s.length()
+                    + " tokens), window " + w.index() + " has " + w.newTokens() + " new tokens: use a smaller "
+                    + "grpo.length (--grpo-length) or larger windows (window.size)");
+        }
     }
 
     /** The prompt cut positions of a window (see the class comment). */
     public static int[] cuts(Window w, GrpoSettings s) {
-        int n = w.end() - w.start();
-        if (!trainable(w, s)) {
-            throw new IllegalArgumentException("GRPO needs windows longer than grpo.length (" + s.length()
-                    + " tokens), window " + w.index() + " has " + n + " new tokens: use a smaller grpo.length "
-                    + "(--grpo-length) or larger windows (window.size)");
-        }
+        requireTrainable(w, s);
+        return positions(w, s);
+    }
+
+    /** {@code c_j = start + floor((j + 1)(n - L) / (P + 1))}, unchecked. */
+    private static int[] positions(Window w, GrpoSettings s) {
         int[] cuts = new int[s.prompts()];
         for (int j = 0; j < cuts.length; j++) {
-            cuts[j] = w.start() + (int) Math.floor((j + 1) * (double) (n - s.length()) / (s.prompts() + 1));
+            cuts[j] = w.start() + (int) Math.floor((j + 1) * (double) (w.newTokens() - s.length()) / (s.prompts()
+                    + 1));
         }
         return cuts;
     }
