@@ -97,50 +97,27 @@ public final class TestTimeTrainer implements AutoCloseable {
         if (config.schedule().freshOptimizerPerWindow()) {
             optimizer.reset();
         }
+        if (config.loss() == LossKind.GRPO && !GrpoWindow.trainable(window, config.grpo())) {
+            System.err.println("warning: window " + window.index() + " has " + window.newTokens() + " new tokens, too "
+                    + "few for GRPO's prompts and grpo.length " + config.grpo().length() + ": not trained");
+            return Double.NaN;
+        }
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
                 if (config.loss() == LossKind.GRPO) {
-                    if (!GrpoWindow.trainable(window, config.grpo())) {
-                        System.err.println("warning: window " + window.index() + " has " + window.newTokens()
-                                + " new tokens, too few for GRPO's prompts and grpo.length " + config.grpo().length()
-                                + ": not trained");
-                        return Double.NaN;
-                    }
-                    int inner = config.grpo().innerSteps();
-                    adapter.endTraining(); // sampling, pi_old and (below) pi all run without dropout
-                    GrpoWindow groups;
-                    try {
-                        groups = GrpoWindow.sample(model, adapter, ids, window, config.grpo(),
-                                new TrainingStep(seed, window.index(), s));
-                    } catch (GrpoWindow.NonFiniteSample e) {
-                        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
-                            System.err.println("warning: " + e.getMessage() + " at window " + window.index()
-                                    + ": update skipped");
-                            return Double.NaN;
+                    loss = grpoStep(ids, window, s);
+                } else {
+                    final int step = s;
+                    loss = step(window, s, scope -> {
+                        if (step == 0 && score != null) {
+                            NDArray nll = WindowScorer.scoredNll(model, adapter, WindowScorer.inputIds(scope, ids,
+                                    window), window);
+                            score.accept(nll.toFloatArray());
+                            return nll.mean();
                         }
-                        throw new NonFiniteLossException(window.index(), Double.NaN, lastFiniteLoss, e.getMessage());
-                    }
-                    try (groups) {
-                        sampledTokens += groups.sampledTokens();
-                        for (int i = 0; i < inner; i++) {
-                            loss = step(window, s * inner + i, groups.objective(model, adapter), false);
-                            if (Double.isNaN(loss)) {
-                                return loss;
-                            }
-                        }
-                    }
-                    continue;
+                        return loss(scope, ids, window);
+                    });
                 }
-                final int step = s;
-                loss = step(window, s, scope -> {
-                    if (step == 0 && score != null) {
-                        NDArray nll = WindowScorer.scoredNll(model, adapter, WindowScorer.inputIds(scope, ids, window),
-                                window);
-                        score.accept(nll.toFloatArray());
-                        return nll.mean();
-                    }
-                    return loss(scope, ids, window);
-                });
                 if (Double.isNaN(loss)) {
                     return loss;
                 }
@@ -149,6 +126,43 @@ public final class TestTimeTrainer implements AutoCloseable {
             adapter.endTraining();
         }
         return loss;
+    }
+
+    /**
+     * Training step {@code s} of a GRPO window: its groups sampled (sampling, pi_old and pi all run without dropout),
+     * then {@code grpo.innerSteps} optimiser steps on them; the last step's loss, or NaN when one was skipped.
+     */
+    private double grpoStep(long[] ids, Window window, int s) {
+        int inner = config.grpo().innerSteps();
+        adapter.endTraining();
+        GrpoWindow groups;
+        try {
+            groups = GrpoWindow.sample(model, adapter, ids, window, config.grpo(), new TrainingStep(seed,
+                    window.index(), s));
+        } catch (GrpoWindow.NonFiniteSample e) {
+            return skipOrStop(e.getMessage() + " at window " + window.index() + ": update skipped",
+                    new NonFiniteLossException(window.index(), Double.NaN, lastFiniteLoss, e.getMessage()));
+        }
+        double loss = Double.NaN;
+        try (groups) {
+            sampledTokens += groups.sampledTokens();
+            for (int i = 0; i < inner; i++) {
+                loss = step(window, s * inner + i, groups.objective(model, adapter), false);
+                if (Double.isNaN(loss)) {
+                    break; // skipped: no further inner steps on this window
+                }
+            }
+        }
+        return loss;
+    }
+
+    /** The NaN policy: with skip_window one {@code warning:} line and NaN (no update), otherwise {@code stop}. */
+    private double skipOrStop(String warning, NonFiniteLossException stop) {
+        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
+            System.err.println("warning: " + warning);
+            return Double.NaN;
+        }
+        throw stop;
     }
 
     /**
@@ -194,12 +208,9 @@ public final class TestTimeTrainer implements AutoCloseable {
                     double v = value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                     if (!Double.isFinite(v)) {
                         adapter.parameters().forEach(org.locasbench.model.engine.TorchOps::zeroGrad);
-                        if (onNonFinite == NonFinitePolicy.SKIP_WINDOW) {
-                            System.err.println("warning: training loss " + v + " at window " + window.index()
-                                    + " (last finite " + lastFiniteLoss + "): update skipped");
-                            return Double.NaN;
-                        }
-                        throw new NonFiniteLossException(window.index(), v, lastFiniteLoss);
+                        return skipOrStop("training loss " + v + " at window " + window.index() + " (last finite "
+                                + lastFiniteLoss + "): update skipped", new NonFiniteLossException(window.index(), v,
+                                lastFiniteLoss));
                     }
                     gc.backward(value);
                     loss += v;
