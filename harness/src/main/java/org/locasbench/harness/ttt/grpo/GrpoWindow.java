@@ -25,7 +25,11 @@ import org.locasbench.model.adapter.TrainingStep;
  * no dropout), rewarded against the truth, and pi_old and pi_ref are computed once; the inner steps then reuse them.
  */
 public final class GrpoWindow implements AutoCloseable {
-    /** One prompt's group: what was sampled, its advantages and the fixed log-probs of pi_old and pi_ref. */
+    /**
+     * One prompt's group: what was sampled, its advantages and the fixed log-probs of pi_old and pi_ref. With one inner
+     * step pi_old is pi itself at that step (nothing has changed it since sampling), so {@code oldLogp} is null and
+     * the loss takes pi's own log-probs, detached (as TRL's GRPOTrainer does for one iteration): one forward less.
+     */
     public record Group(long[] prompt, long[][] samples, double[] rewards, double[] advantages, NDArray oldLogp,
             NDArray refLogp, NDArray mask) {}
 
@@ -109,12 +113,13 @@ public final class GrpoWindow implements AutoCloseable {
                         throw new NonFiniteSample("non-finite reward " + rewards[g] + " for GRPO prompt " + j, null);
                     }
                 }
-                NDArray old = GrpoObjective.sampledLogProbs(model, adapter, scope, prompt, samples, s.length());
+                NDArray old = s.innerSteps() == 1 ? null
+                        : GrpoObjective.sampledLogProbs(model, adapter, scope, prompt, samples, s.length());
                 NDArray ref = GrpoObjective.sampledLogProbs(model, LayerAdapter.NONE, scope, prompt, samples,
                         s.length());
                 groups.add(new Group(prompt, samples, rewards, GrpoObjective.advantages(rewards,
                         s.advantageEpsilon()), old, ref, GrpoObjective.mask(scope, samples, s.length(),
-                        old.getDataType())));
+                        ref.getDataType())));
             }
             return new GrpoWindow(scope, groups, s);
         } catch (RuntimeException e) {
@@ -154,7 +159,8 @@ public final class GrpoWindow implements AutoCloseable {
                 String rows = from + ":" + to;
                 NDArray logp = GrpoObjective.sampledLogProbs(model, adapter, scope, g.prompt(),
                         Arrays.copyOfRange(g.samples(), from, to), settings.length());
-                NDArray loss = GrpoObjective.loss(logp, g.oldLogp().get(rows), g.refLogp().get(rows),
+                NDArray old = g.oldLogp() == null ? logp.stopGradient() : g.oldLogp().get(rows);
+                NDArray loss = GrpoObjective.loss(logp, old, g.refLogp().get(rows),
                         Arrays.copyOfRange(g.advantages(), from, to), g.mask().get(rows), settings.clip(),
                         settings.beta());
                 double weight = (double) (to - from) / (g.samples().length * groups.size());

@@ -108,6 +108,49 @@ class GrpoReferenceTest {
         }
     }
 
+    /**
+     * With one inner step the window keeps no pi_old (it is pi at that step): the loss and gradients from pi's detached
+     * log-probs equal those from a separate no-gradient forward of the same policy, bit for bit on CPU in fp64.
+     */
+    @Test
+    void oneInnerStepNeedsNoSeparatePiOldForward() {
+        double[][] lossAndGrad = new double[2][];
+        for (int variant = 0; variant < 2; variant++) {
+            try (Qwen3Model model = Qwen3Model.load(TINY, Precision.FP64, Device.cpu());
+                    LocasMemory memory = fixtureMemory(model, DataType.FLOAT64);
+                    GradientScope gc = GradientScope.recording()) {
+                NDManager scope = model.manager().newSubManager();
+                GrpoWindow.Group fixture = fixtureGroup(model, scope, DataType.FLOAT64);
+                int length = (int) GRPO.entry("samples").shape()[1];
+                NDArray old = null;
+                if (variant == 1) {
+                    try (GradientScope off = GradientScope.paused()) {
+                        old = GrpoObjective.sampledLogProbs(model, memory, scope, fixture.prompt(), fixture.samples(),
+                                length);
+                    }
+                }
+                var group = new GrpoWindow.Group(fixture.prompt(), fixture.samples(), fixture.rewards(),
+                        fixture.advantages(), old, fixture.refLogp(), fixture.mask());
+                var settings = new org.locasbench.harness.config.GrpoSettings(fixture.samples().length, 1, length,
+                        0.2, 0.04, 1, RewardKind.TOKEN_F1, 1e-4, 1.0, 0, 1.0, List.of(), null);
+                try (GrpoWindow window = GrpoWindow.of(scope, List.of(group), settings)) {
+                    var objective = window.objective(model, memory);
+                    double loss;
+                    try (NDManager part = model.manager().newSubManager()) {
+                        NDArray value = objective.part(0, part);
+                        loss = value.getDouble();
+                        gc.backward(value);
+                    }
+                    double[] grad = memory.layer(0).value().getGradient().toDoubleArray();
+                    lossAndGrad[variant] = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(
+                            loss), java.util.Arrays.stream(grad)).toArray();
+                }
+            }
+        }
+        assertThat(lossAndGrad[0]).containsExactly(lossAndGrad[1]);
+        assertThat(lossAndGrad[0][0]).as("a real loss, not an empty objective").isNotZero();
+    }
+
     @Test
     void lossMatchesTorchInFp32() {
         try (Qwen3Model model = Qwen3Model.load(TINY, Precision.FP32, Device.cpu());
