@@ -120,6 +120,11 @@ def main():
     ap.add_argument("--method", default="locas", choices=["locas", "none"])
     add_protocol_arguments(ap)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--compile", action="store_true",
+                    help='model.model = torch.compile(model.model, mode="reduce-overhead") once the memory is attached '
+                         "(the warm-up windows then include compiling; their total is reported as warmup_ms)")
+    ap.add_argument("--profile-windows", type=int, default=2,
+                    help="windows re-run under torch.profiler after the timed ones for GPU kernel time (0: none)")
     ap.add_argument("--json")
     args = ap.parse_args()
 
@@ -145,8 +150,25 @@ def main():
         optimizer = torch.optim.AdamW(memory.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8,
                                       weight_decay=0.0)
 
+    if args.compile:
+        model.model = torch.compile(model.model, mode="reduce-overhead")
+
+    def step(context_start, start, end):
+        """One window of the protocol: score (no grad), then one AdamW step; returns the score's NLL sum."""
+        with torch.no_grad():
+            nll = scored_nll(model, ids, context_start, start, end).sum().item()
+        if memory is not None:
+            loss = scored_nll(model, ids, context_start, start, end).mean()
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                sys.exit(f"error: training loss {loss_value} in a profiled window")
+        return nll
+
     torch.cuda.reset_peak_memory_stats()
-    score_ms, train_ms, nll_sum, scored = [], [], 0.0, 0
+    score_ms, train_ms, warmup_ms, nll_sum, scored = [], [], [], 0.0, 0
     for index, (context_start, start, end) in enumerate(plan):
         torch.cuda.synchronize()
         t0 = time.perf_counter()
@@ -169,10 +191,25 @@ def main():
         if index >= args.warmup:
             score_ms.append((t1 - t0) * 1e3)
             train_ms.append((t2 - t1) * 1e3)
+        else:
+            warmup_ms.append((t2 - t0) * 1e3)
     total = [s + t for s, t in zip(score_ms, train_ms)]
+    kernel_ms = None
+    if args.profile_windows > 0:
+        # GPU kernel time per window: the last windows again (same shape), every CUDA kernel's own time summed
+        from torch.profiler import ProfilerActivity, profile
+        again = plan[-args.profile_windows:]
+        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+            for context_start, start, end in again:
+                step(context_start, start, end)
+            torch.cuda.synchronize()
+        kernel_us = sum(e.self_device_time_total for e in prof.key_averages())
+        kernel_ms = kernel_us / 1e3 / len(again)
     free, capacity = torch.cuda.mem_get_info()
     result = {
-        "implementation": "pytorch-hf", "method": args.method, "model": args.model, "random_weights": True,
+        "implementation": "pytorch-hf-compiled" if args.compile else "pytorch-hf",
+        "compile": 'torch.compile(model.model, mode="reduce-overhead")' if args.compile else None,
+        "warmup_ms": sum(warmup_ms), "kernel_ms_per_window": kernel_ms, "method": args.method, "model": args.model, "random_weights": True,
         "parameters": sum(p.numel() for p in model.parameters()), "precision": "bf16", "attention": "sdpa",
         "device": torch.cuda.get_device_name(), "window": args.window, "context": args.context,
         "width": args.width if memory is not None else 0, "lr": args.lr, "steps_per_window": 1,

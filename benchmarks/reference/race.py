@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The speed race, one command: Java (`locas-bench speed`, DJL) against the PyTorch reference (HF bf16/SDPA).
+"""The speed race, one command: Java (`locas-bench speed`, DJL, lever by lever) against the PyTorch reference eager and under torch.compile.
 
 Both run the same PG-19 streaming protocol (window, context, Locas width, AdamW lr, one step per window) on
 Qwen3-shaped models with random weights, one after the other on the same GPU, each in its own process. Token ids
@@ -7,9 +7,12 @@ come from a bundled PG-19 book through the bundled tokenizer, written once and r
 
   python3 benchmarks/reference/race.py --java BUNDLE/bin/locas-bench --out benchmarks/results/DATE-GPU
 
-prints a table (ms per window for score and train, tokens/s, peak GPU memory, ratio) and writes race.md and
-race.json (with date, hardware and versions) plus every run's own JSON and log under --out.
-Ratio = Java tokens/s / reference tokens/s (above 1.0: Java is faster).
+  python3 benchmarks/reference/race.py --java BUNDLE/bin/locas-bench --native-library native/target/liblocasbench_native.so --out DIR
+
+prints a table (ms per window for score and train, GPU time, tokens/s, peak GPU memory, compile / warm-up time) and
+writes race.md and race.json (with date, hardware and versions) plus every run's own JSON and log under --out. The
+three sides: the eager reference, the same under torch.compile(mode="reduce-overhead"), and Java once per lever set
+(--java-levers) at the first width, then with all levers at the other widths and for LoRA.
 """
 import argparse
 import datetime
@@ -64,13 +67,14 @@ def make_ids(book, tokenizer, count, path):
     path.write_text(json.dumps(ids[:count]))
 
 
-def run(name, command, out, timeout):
+def run(name, command, out, timeout, env=None):
     """Runs one side; its stderr goes to NAME.log, its JSON to NAME.json; returns the JSON plus the peak MiB."""
     log = out / f"{name}.log"
     print(f"[race] {name}: {' '.join(map(str, command))}", file=sys.stderr, flush=True)
     with PeakGpuMemory() as peak, open(log, "w") as err:
         try:
-            done = subprocess.run(list(map(str, command)), stdout=subprocess.DEVNULL, stderr=err, timeout=timeout)
+            done = subprocess.run(list(map(str, command)), stdout=subprocess.DEVNULL, stderr=err, timeout=timeout,
+                                  env=env)
         except subprocess.TimeoutExpired:
             sys.exit(f"error: {name} ran past {timeout} s; see {log}:\n" + log.read_text()[-3000:])
     if done.returncode != 0:
@@ -93,10 +97,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--java", required=True, help="the bundle's bin/locas-bench launcher")
     ap.add_argument("--out", required=True, help="folder for race.md, race.json and each run's JSON and log")
-    ap.add_argument("--shapes", default="qwen3-0.6b,qwen3-1.7b-base", help="folders under benchmarks/reference/models")
-    ap.add_argument("--java-precisions", default="fp16,fp32", help="Java compute dtypes to run (fp16 is the race)")
+    ap.add_argument("--shapes", default="qwen3-1.7b-base", help="folders under benchmarks/reference/models")
+    ap.add_argument("--native-library", help="liblocasbench_native.so (native/build.sh) for the Java fast path")
+    ap.add_argument("--java-levers", default="none;sdpa;sdpa,rms_norm;sdpa,rms_norm,fused_adamw;all",
+                    help="';'-separated -Dlocas.fastpath values, one Java run each (needs --native-library)")
+    ap.add_argument("--widths", default="128,64", help="Locas widths; the levers run at the first, the others with all")
+    ap.add_argument("--lora-rank", type=int, default=64, help="LoRA rank of a Java run with all levers (0: none)")
+    ap.add_argument("--compiled-warmup", type=int, default=6,
+                    help="warm-up windows of the torch.compile side (compiling happens in them)")
+    ap.add_argument("--sides", default="eager,compiled,java", help="which of the three sides to run")
     add_protocol_arguments(ap)
-    ap.add_argument("--run-timeout", type=int, default=300, help="seconds one side may take (default 300)")
+    ap.add_argument("--run-timeout", type=int, default=400, help="seconds one side may take (default 400)")
     ap.add_argument("--book", default=str(ROOT / "data/pg19/10146.txt"))
     ap.add_argument("--tokenizer", default=str(ROOT / "data/models/tiny-qwen3-gutenberg/tokenizer.json"))
     args = ap.parse_args()
@@ -104,44 +115,86 @@ def main():
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ids = out / "ids.json"
-    make_ids(pathlib.Path(args.book), pathlib.Path(args.tokenizer), (args.warmup + args.windows) * args.window, ids)
-    protocol = protocol_flags(args) + ["--ids", ids]
+    most_warmup = max(args.warmup, args.compiled_warmup)
+    make_ids(pathlib.Path(args.book), pathlib.Path(args.tokenizer), (most_warmup + args.windows) * args.window, ids)
+    sides = set(args.sides.split(","))
+    widths = [int(w) for w in args.widths.split(",")]
     rows = []
+
+    def flags(width, warmup=None):
+        f = protocol_flags(args)
+        f[f.index("--width") + 1] = width
+        if warmup is not None:
+            f[f.index("--warmup") + 1] = warmup
+        return f + ["--ids", ids]
+
+    def java(name, method_flags, levers, width, extra_opts=""):
+        opts = os.environ.get("LOCAS_JAVA_OPTS", "") + " " + extra_opts
+        if args.native_library:
+            opts += f" -Dlocas.native.library={args.native_library} -Dlocas.fastpath={levers}"
+        env = {**os.environ, "LOCAS_JAVA_OPTS": opts.strip()}
+        r = run(name, [args.java, "speed", "--random-weights", "--precision", "fp16", "--device", "gpu",
+                       *method_flags, *flags(width)], out, args.run_timeout, env)
+        r["levers"] = levers if args.native_library else "(no native library)"
+        return r
+
     for shape in args.shapes.split(","):
         model = HERE / "models" / shape
-        reference = run(f"{shape}-reference", [sys.executable, HERE / "locas_reference.py", "--model", model,
-                                                *protocol, "--json", out / f"{shape}-reference.json"], out, args.run_timeout)
-        rows.append((shape, reference, None))
-        for precision in args.java_precisions.split(","):
-            java = run(f"{shape}-java-{precision}", [args.java, "speed", "--model", model, "--random-weights",
-                                                     "--precision", precision, "--device", "gpu", *protocol,
-                                                     "--json", out / f"{shape}-java-{precision}.json"], out, args.run_timeout)
-            rows.append((shape, java, reference["tokens_per_s"]))
+        for width in widths:
+            if "eager" in sides:
+                rows.append((shape, width, run(f"{shape}-r{width}-reference", [
+                    sys.executable, HERE / "locas_reference.py", "--model", model, *flags(width),
+                    "--json", out / f"{shape}-r{width}-reference.json"], out, args.run_timeout)))
+            if "compiled" in sides:
+                rows.append((shape, width, run(f"{shape}-r{width}-compiled", [
+                    sys.executable, HERE / "locas_reference.py", "--model", model, "--compile",
+                    *flags(width, args.compiled_warmup), "--json", out / f"{shape}-r{width}-compiled.json"],
+                    out, args.run_timeout)))
+            if "java" in sides:
+                levers = args.java_levers.split(";") if width == widths[0] and args.native_library else ["all"]
+                for lv in levers:
+                    tag = lv.replace(",", "+")
+                    rows.append((shape, width, java(f"{shape}-r{width}-java-{tag}", [
+                        "--model", model, "--json", out / f"{shape}-r{width}-java-{tag}.json"], lv, width)))
+        if "java" in sides and args.lora_rank > 0:
+            r = args.lora_rank
+            lora = ["--model", model, "--method", "lora", "--json", out / f"{shape}-lora{r}-java-all.json"]
+            rows.append((shape, f"LoRA r={r}", java(f"{shape}-lora{r}-java-all", lora, "all", widths[0],
+                                                    f"-Dlocas.set.lora.rank={r} -Dlocas.set.lora.alpha={r} "
+                                                    "-Dlocas.set.lora.dropout=0")))
 
-    header = ("| shape | implementation | precision | score ms | train ms | window ms | tokens/s | peak GPU MiB "
-              "| ratio |\n|---|---|---|---:|---:|---:|---:|---:|---:|")
+    header = ("| shape | memory | implementation | levers | score ms | train ms | window ms | GPU ms | tokens/s "
+              "| peak GPU MiB | warm-up s |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     lines = [header]
-    for shape, r, reference_tps in rows:
-        ratio = "" if reference_tps is None else f"{r['tokens_per_s'] / reference_tps:.2f}"
-        lines.append(f"| {shape} | {r['implementation']} | {r['precision']} | {r['score_ms']['median']:.1f} "
-                     f"| {r['train_ms']['median']:.1f} | {r['window_ms']['median']:.1f} | {r['tokens_per_s']:.0f} "
-                     f"| {r['peak_gpu_memory_mib']} | {ratio} |")
+    for shape, width, r in rows:
+        gpu = r.get("kernel_ms_per_window") or (r.get("gpu_ms") or {}).get("median")
+        memory = width if isinstance(width, str) else f"Locas r={width}"
+        warm = r.get("warmup_ms")
+        lines.append(f"| {shape} | {memory} | {r['implementation']} | {r.get('levers', '')} "
+                     f"| {r['score_ms']['median']:.1f} | {r['train_ms']['median']:.1f} | {r['window_ms']['median']:.1f} "
+                     f"| {'' if gpu is None else f'{gpu:.1f}'} | {r['tokens_per_s']:.0f} | {r['peak_gpu_memory_mib']} "
+                     f"| {'' if warm is None else f'{warm / 1e3:.1f}'} |")
     table = "\n".join(lines)
     meta = {"date": datetime.date.today().isoformat(), "hardware": hardware(),
-            "protocol": {"window": args.window, "context": args.context, "locas_width": args.width, "lr": args.lr,
+            "protocol": {"window": args.window, "context": args.context, "locas_widths": widths, "lr": args.lr,
                          "optimizer": "AdamW (0.9, 0.999, eps 1e-8, no decay), 1 step per window", "loss": "NTP",
-                         "warmup_windows": args.warmup, "timed_windows": args.windows,
+                         "warmup_windows": args.warmup, "compiled_warmup_windows": args.compiled_warmup,
+                         "timed_windows": args.windows,
                          "tokens": f"{pathlib.Path(args.book).name} via {pathlib.Path(args.tokenizer).parent.name}"},
-            "reference_versions": rows[0][1].get("versions")}
-    md = (f"# Speed race: Java (DJL) vs PyTorch reference\n\n{meta['date']}, {meta['hardware']['gpu']}; "
-          f"CPU {meta['hardware']['cpu']} ({meta['hardware']['cpu_cores']} cores).\n\n"
-          f"Protocol: window {args.window}, context {args.context}, Locas width {args.width} (highest init), "
-          f"AdamW lr {args.lr}, one NTP step per window; medians over {args.windows} windows after {args.warmup} "
-          f"warm-up windows. Random weights (N(0, 0.02)). Reference: HF transformers bf16, SDPA. tokens/s = window / "
-          f"mean window ms; ratio = Java tokens/s / reference tokens/s. Peak GPU memory: nvidia-smi memory.used, "
-          f"sampled every 100 ms (CUDA context and allocator cache included).\n\n{table}\n")
+            "reference_versions": next((r.get("versions") for _, _, r in rows if r.get("versions")), None)}
+    md = (f"# Speed race: Java (DJL, native fast path) vs PyTorch eager and torch.compile\n\n{meta['date']}, "
+          f"{meta['hardware']['gpu']}; CPU {meta['hardware']['cpu']} ({meta['hardware']['cpu_cores']} cores).\n\n"
+          f"Protocol: window {args.window}, context {args.context}, AdamW lr {args.lr}, one NTP step per window; "
+          f"medians over {args.windows} windows after {args.warmup} warm-up windows ({args.compiled_warmup} for "
+          f"torch.compile, whose compile time is the warm-up column). Random weights. Reference: HF transformers bf16, "
+          f"SDPA; compiled: the same with `torch.compile(model.model, mode=\"reduce-overhead\")`. Java: fp16, "
+          f"`-Dlocas.fastpath=LEVERS` with the project's native library (none = pure DJL). score ms for Java is the "
+          f"first step's forward (score and first training step share it); the reference scores with a pass of its "
+          f"own. GPU ms: the reference's summed CUDA kernel time per window (torch.profiler, {2} windows); Java's "
+          f"CUDA-event time between window ends on its stream (kernels plus any gaps the host leaves). Peak GPU "
+          f"memory: nvidia-smi memory.used sampled every 100 ms.\n\n{table}\n")
     (out / "race.md").write_text(md)
-    (out / "race.json").write_text(json.dumps({**meta, "runs": [r for _, r, _ in rows]}, indent=2) + "\n")
+    (out / "race.json").write_text(json.dumps({**meta, "runs": [r for _, _, r in rows]}, indent=2) + "\n")
     print(md)
 
 

@@ -26,6 +26,14 @@ public final class TestData {
         return dataDir().resolve("fixtures").resolve(name);
     }
 
+    /**
+     * The device tests that may run on a GPU use: {@code -Dlocas.test.device=gpu} on a GPU runner (the fast path's
+     * parity is checked by running them there with the native library), the CPU otherwise.
+     */
+    public static ai.djl.Device testDevice() {
+        return ai.djl.Device.fromName(System.getProperty("locas.test.device", "cpu"));
+    }
+
     public static Path bundledModel() {
         return dataDir().resolve("models/tiny-qwen3-gutenberg");
     }

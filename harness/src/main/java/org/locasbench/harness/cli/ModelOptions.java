@@ -49,6 +49,7 @@ public final class ModelOptions {
     public Qwen3Model load(Path directory, CommonConfig config) {
         var run = config.run();
         ai.djl.Device d = Devices.available(run.devices().get(0), "--device");
+        System.err.println("note: " + org.locasbench.model.engine.FastPath.describe(d));
         return randomWeights ? Qwen3Model.random(directory, run.precision(), d, 0)
                 : Qwen3Model.load(directory, run.precision(), d);
     }

@@ -13,6 +13,8 @@ import org.locasbench.harness.ttt.TrainingConfig;
 import org.locasbench.harness.ttt.WindowResult;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.config.Qwen3Config;
+import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.GpuTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +42,8 @@ public final class SpeedCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
-    @Option(names = "--method", defaultValue = "locas", description = "locas (default) or none (scoring only).")
+    @Option(names = "--method", defaultValue = "locas",
+            description = "locas (default), lora (section lora: --set lora.rank=64 ...) or none (scoring only).")
     String method;
 
     @Option(names = "--warmup", defaultValue = "2",
@@ -53,17 +56,20 @@ public final class SpeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         new OutputCheck().file("--json", training.json);
-        if (!method.equals("locas") && !method.equals("none")) {
-            throw new IllegalArgumentException("unknown --method '" + method + "'; use locas or none");
-        }
+        org.locasbench.harness.config.Method chosen = switch (method) {
+            case "locas" -> org.locasbench.harness.config.Method.LOCAS;
+            case "lora" -> org.locasbench.harness.config.Method.LORA;
+            case "none" -> org.locasbench.harness.config.Method.NONE;
+            default -> throw new IllegalArgumentException("unknown --method '" + method + "'; use locas, lora or none");
+        };
         if (warmup < 0 || windows < 1) {
             throw new IllegalArgumentException("--warmup must be >= 0 and --windows >= 1");
         }
         var common = ConfigDefaults.common(spec);
-        var setup = org.locasbench.harness.method.MethodSetup.of(common, method.equals("locas")
-                ? org.locasbench.harness.config.Method.LOCAS : org.locasbench.harness.config.Method.NONE);
+        var setup = org.locasbench.harness.method.MethodSetup.of(common, chosen);
         TrainingConfig config = org.locasbench.harness.method.MethodSetup.of(common,
-                org.locasbench.harness.config.Method.LOCAS).training();
+                chosen == org.locasbench.harness.config.Method.NONE ? org.locasbench.harness.config.Method.LOCAS
+                        : chosen).training();
         int windowSize = common.window().size();
         int contextSize = common.window().context();
         Path dir = modelOptions.resolveDirectory();
@@ -76,10 +82,28 @@ public final class SpeedCommand implements Callable<Integer> {
             }
             long[] ids = Arrays.copyOf(tokens.ids(), needed);
             List<Window> plan = WindowPlan.of(ids.length, windowSize, contextSize);
-            StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan,
-                    setup.factory(), config,
-                    r -> System.err.printf("window %d: score %.1f ms, train %.1f ms%n", r.index(),
-                            r.scoreSeconds() * 1e3, r.trainSeconds() * 1e3));
+            Device device = model.manager().getDevice();
+            // GPU time of each window: CUDA events at the end of one window's listener and the next one's, on the
+            // stream the windows run on (needs the native library; null otherwise)
+            GpuTimer timer = device.isGpu() && FastPath.status().loaded() ? new GpuTimer() : null;
+            List<Double> gpuMs = new java.util.ArrayList<>();
+            StreamingProtocol.Run run;
+            try {
+                run = StreamingProtocol.run(model, ids, plan, setup.factory(), config, r -> {
+                    if (timer != null) {
+                        timer.stop();
+                        gpuMs.add(r.index() == 0 ? Double.NaN : timer.elapsedMs());
+                        timer.start();
+                    }
+                    System.err.printf("window %d: score %.1f ms, train %.1f ms%s%n", r.index(),
+                            r.scoreSeconds() * 1e3, r.trainSeconds() * 1e3, timer == null ? ""
+                                    : String.format(", GPU %.1f ms", gpuMs.get(gpuMs.size() - 1)));
+                });
+            } finally {
+                if (timer != null) {
+                    timer.close();
+                }
+            }
             List<WindowResult> timed = run.windows().subList(warmup, run.windows().size());
             double[] score = timed.stream().mapToDouble(r -> r.scoreSeconds() * 1e3).toArray();
             double[] train = timed.stream().mapToDouble(r -> r.trainSeconds() * 1e3).toArray();
@@ -89,7 +113,8 @@ public final class SpeedCommand implements Callable<Integer> {
                     .put("model", dir.toString()).put("random_weights", modelOptions.randomWeights)
                     .put("parameters", model.parameterCount()).put("precision", model.precision().name().toLowerCase())
                     .put("device", common.run().devices().get(0)).put("window", windowSize).put("context", contextSize)
-                    .put("width", method.equals("locas") ? common.locas().width() : 0).put("lr", config.learningRate())
+                    .put("width", method.equals("locas") ? common.locas().width() : 0)
+                    .put("lora_rank", method.equals("lora") ? common.lora().rank() : 0).put("lr", config.learningRate())
                     .put("steps_per_window", config.stepsPerWindow()).put("warmup_windows", warmup)
                     .put("timed_windows", windows).put("mean_nll", run.meanNll());
             json.putObject("shape").put("layers", c.numHiddenLayers()).put("hidden", c.hiddenSize())
@@ -98,6 +123,14 @@ public final class SpeedCommand implements Callable<Integer> {
             putStats(json.putObject("score_ms"), score);
             putStats(json.putObject("train_ms"), train);
             putStats(json.putObject("window_ms"), total);
+            json.put("path", FastPath.describe(device));
+            if (!gpuMs.isEmpty()) {
+                double[] gpu = gpuMs.subList(warmup, gpuMs.size()).stream().mapToDouble(Double::doubleValue)
+                        .filter(Double::isFinite).toArray();
+                if (gpu.length > 0) {
+                    putStats(json.putObject("gpu_ms"), gpu);
+                }
+            }
             json.put("tokens_per_s", windowSize / (Arrays.stream(total).average().orElseThrow() / 1e3));
             Long used = deviceMemoryUsed(org.locasbench.harness.config.Devices.parse(common.run().devices().get(0), "--device"));
             json.put("device_memory_used_bytes", used);

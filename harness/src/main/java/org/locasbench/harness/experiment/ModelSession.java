@@ -65,7 +65,9 @@ public final class ModelSession implements AutoCloseable {
     }
 
     public static ModelSession open(Path modelDir, RunSettings run, String device) {
-        Qwen3Model model = Qwen3Model.load(modelDir, run.precision(), Devices.available(device, "run.devices"));
+        ai.djl.Device onDevice = Devices.available(device, "run.devices");
+        System.err.println("note: " + org.locasbench.model.engine.FastPath.describe(onDevice));
+        Qwen3Model model = Qwen3Model.load(modelDir, run.precision(), onDevice);
         try {
             TextTokenizer tokenizer = TextTokenizer.load(modelDir);
             tokenizer.requireFits(model.config().vocabSize(), modelDir.resolve("config.json"));

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.FusedOps;
 import org.locasbench.model.engine.TorchOps;
 
 /**
@@ -22,6 +24,11 @@ public final class AdamW implements AutoCloseable {
     private final NDManager state;
     private final Map<NDArray, AdamMoments> moments = new IdentityHashMap<>();
     private final Map<NDArray, Integer> steps = new IdentityHashMap<>();
+    /** The fused update's device-side step count and learning rate (0-d fp32), and the values they hold now. */
+    private NDArray deviceStep;
+    private NDArray deviceLr;
+    private float deviceStepValue = Float.NaN;
+    private float deviceLrValue = Float.NaN;
 
     public AdamW(NDManager parent, TrainingConfig config) {
         this.config = config;
@@ -42,6 +49,12 @@ public final class AdamW implements AutoCloseable {
 
     /** {@link #step(List)} at {@code lrScale} times the configured learning rate (a schedule's multiplier). */
     public void step(List<NDArray> parameters, double lrScale) {
+        if (!parameters.isEmpty() && fusedApplies(parameters)) {
+            prepareFused(parameters, lrScale);
+            fusedUpdate(parameters, null);
+            fusedDone(parameters, false);
+            return;
+        }
         double rate = config.learningRate() * lrScale;
         float lr = (float) rate;
         try (NDManager scope = state.newSubManager()) {
@@ -59,6 +72,72 @@ public final class AdamW implements AutoCloseable {
                 TorchOps.zeroGrad(p);
             }
         }
+    }
+
+    /**
+     * Whether the fused update ({@link FastPath.Lever#FUSED_ADAMW}) serves these parameters: the lever is on for their
+     * device and all have had the same number of updates (the kernel reads one shared step count).
+     */
+    public boolean fusedApplies(List<NDArray> parameters) {
+        return FastPath.on(FastPath.Lever.FUSED_ADAMW, parameters.get(0).getDevice()) && uniformSteps(parameters);
+    }
+
+    /** Whether every parameter has had the same number of updates (what one shared device step count can stand for). */
+    public boolean uniformSteps(List<NDArray> parameters) {
+        int t = steps(parameters.get(0));
+        return parameters.stream().allMatch(p -> steps(p) == t);
+    }
+
+    /**
+     * Host side of a fused update, before {@link #fusedUpdate} runs (or a graph holding it is replayed): the device step
+     * count and learning rate are set to this step's (a copy only when they changed).
+     */
+    public void prepareFused(List<NDArray> parameters, double lrScale) {
+        NDArray first = parameters.get(0);
+        if (deviceStep == null) {
+            deviceStep = state.zeros(new ai.djl.ndarray.types.Shape(), ai.djl.ndarray.types.DataType.FLOAT32);
+            deviceLr = state.zeros(new ai.djl.ndarray.types.Shape(), ai.djl.ndarray.types.DataType.FLOAT32);
+        }
+        float t = steps(first);
+        if (t != deviceStepValue) {
+            deviceStep.set(java.nio.FloatBuffer.wrap(new float[] {t}));
+            deviceStepValue = t;
+        }
+        float lr = (float) (config.learningRate() * lrScale);
+        if (lr != deviceLrValue) {
+            deviceLr.set(java.nio.FloatBuffer.wrap(new float[] {lr}));
+            deviceLrValue = lr;
+        }
+        for (NDArray p : parameters) {
+            moments(p);
+        }
+    }
+
+    /**
+     * The fused update itself, all on the device (a CUDA graph may hold it): every parameter from its gradient,
+     * gradients zeroed; with a non-zero {@code foundInf} (0-d float on the device, or null) nothing is updated.
+     */
+    public void fusedUpdate(List<NDArray> parameters, NDArray foundInf) {
+        List<NDArray> first = new java.util.ArrayList<>(parameters.size());
+        List<NDArray> second = new java.util.ArrayList<>(parameters.size());
+        for (NDArray p : parameters) {
+            AdamMoments m = moments.get(p);
+            first.add(m.first());
+            second.add(m.second());
+        }
+        FusedOps.adamW(parameters, first, second, deviceStep, deviceLr, config.beta1(), config.beta2(),
+                config.weightDecay(), config.epsilon(), foundInf);
+    }
+
+    /** Host side after a fused update ran: the step counts follow the device's (unless the update was skipped). */
+    public void fusedDone(List<NDArray> parameters, boolean skipped) {
+        if (skipped) {
+            return;
+        }
+        for (NDArray p : parameters) {
+            steps.merge(p, 1, Integer::sum);
+        }
+        deviceStepValue += 1;
     }
 
     /** Updates {@code parameter} has had (its t); 0 for one never updated. */
@@ -84,11 +163,11 @@ public final class AdamW implements AutoCloseable {
 
     /** Forgets every moment and the step count, as a newly made optimiser (Temp-LoRA's per-window AdamW). */
     public void reset() {
+        // zeroed in place, not replaced: a CUDA graph that holds the fused update keeps reading these same arrays
         moments.values().forEach(m -> {
-            m.first().close();
-            m.second().close();
+            TorchOps.zeroInPlace(m.first());
+            TorchOps.zeroInPlace(m.second());
         });
-        moments.clear();
         steps.clear();
     }
 

@@ -17,6 +17,8 @@ import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.model.adapter.TrainingStep;
+import org.locasbench.model.engine.CudaGraph;
+import org.locasbench.model.engine.FastPath;
 
 /**
  * Trains an adapter (Locas memory or LoRA) on one window: {@code stepsPerWindow} AdamW steps on the configured loss,
@@ -31,6 +33,9 @@ public final class TestTimeTrainer implements AutoCloseable {
     private final NonFinitePolicy onNonFinite;
     private double lastFiniteLoss = Double.NaN;
     private int sampledTokens;
+    /** The CUDA-graph step and the side stream it needs, when the fast path's graph lever applies; else null. */
+    private final GraphedStep graphed;
+    private final CudaGraph.SideStream stream;
 
     /** What to do when a window's loss is NaN/Inf. Non-finite parameters always stop the run. */
     public enum NonFinitePolicy {
@@ -63,6 +68,10 @@ public final class TestTimeTrainer implements AutoCloseable {
         this.optimizer = new AdamW(model.manager(), config);
         this.seed = seed;
         this.onNonFinite = onNonFinite;
+        boolean graphs = config.loss() == LossKind.NTP && adapter.trainsOnTheScoringForward()
+                && FastPath.on(FastPath.Lever.CUDA_GRAPH, model.manager().getDevice());
+        this.stream = graphs ? new CudaGraph.SideStream(model.manager().getDevice()) : null;
+        this.graphed = graphs ? new GraphedStep(model, adapter, optimizer) : null;
     }
 
     /**
@@ -104,7 +113,11 @@ public final class TestTimeTrainer implements AutoCloseable {
         }
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
-                if (config.loss() == LossKind.GRPO) {
+                GraphedStep.Outcome replayed = graphed == null ? null
+                        : graphed.run(ids, window, config.schedule().lrScale(s), s == 0 && score != null);
+                if (replayed != null) {
+                    loss = afterReplay(replayed, window, s == 0 ? score : null);
+                } else if (config.loss() == LossKind.GRPO) {
                     loss = grpoStep(ids, window, s);
                 } else {
                     final int step = s;
@@ -154,6 +167,24 @@ public final class TestTimeTrainer implements AutoCloseable {
             }
         }
         return loss;
+    }
+
+    /** A graph replay's outcome under the same rules as an eager step: score first, then the NaN policy. */
+    private double afterReplay(GraphedStep.Outcome o, Window window, Consumer<float[]> score) {
+        if (score != null) {
+            score.accept(o.nll());
+        }
+        if (o.skipped()) {
+            return skipOrStop("training loss " + o.loss() + " at window " + window.index() + " (last finite "
+                    + lastFiniteLoss + "): update skipped", new NonFiniteLossException(window.index(), o.loss(),
+                    lastFiniteLoss));
+        }
+        if (!o.parametersFinite()) {
+            throw new NonFiniteLossException(window.index(), Double.NaN, o.loss(),
+                    "the adapter's parameters became non-finite after the update");
+        }
+        lastFiniteLoss = o.loss();
+        return o.loss();
     }
 
     /** The NaN policy: with skip_window one {@code warning:} line and NaN (no update), otherwise {@code stop}. */
@@ -287,12 +318,23 @@ public final class TestTimeTrainer implements AutoCloseable {
         return logits.get("0, " + first + ":" + last + ", :").logSoftmax(-1);
     }
 
+    /** Training steps that ran as a CUDA-graph replay (the fast path; 0 on the pure-DJL path). */
+    public int graphReplays() {
+        return graphed == null ? 0 : graphed.replays();
+    }
+
     public AdamW optimizer() {
         return optimizer;
     }
 
     @Override
     public void close() {
+        if (graphed != null) {
+            graphed.close();
+        }
+        if (stream != null) {
+            stream.close();
+        }
         optimizer.close();
     }
 }

@@ -44,7 +44,7 @@ class Fp16TrainingTest {
     @BeforeAll
     static void load() {
         fp32 = Qwen3Model.load(TestData.bundledModel(), Precision.FP32, Device.cpu());
-        fp16 = Qwen3Model.load(TestData.bundledModel(), Precision.FP16, Device.cpu());
+        fp16 = Qwen3Model.load(TestData.bundledModel(), Precision.FP16, TestData.testDevice()); // GPU: the fast path
         ids = TestTraining.book10146(256);
     }
 
@@ -85,7 +85,7 @@ class Fp16TrainingTest {
                 worst = Math.max(worst, error);
                 compared++;
             }
-            System.out.printf("%s fp16 vs fp32: loss %.6f vs %.6f, worst relative gradient error %.3g over %d "
+            System.out.printf("%s fp16 on " + fp16.manager().getDevice() + " vs fp32: loss %.6f vs %.6f, worst relative gradient error %.3g over %d "
                     + "tensors%n", name, mixedLoss[0], fullLoss[0], worst, compared);
             assertThat(compared).as("parameters with a gradient")
                     .isGreaterThanOrEqualTo(fp32.config().numHiddenLayers());

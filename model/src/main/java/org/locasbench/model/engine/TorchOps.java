@@ -65,6 +65,11 @@ public final class TorchOps {
         JniUtils.zeroGrad((PtNDArray) parameter);
     }
 
+    /** Every element of {@code array} set to 0 in place (NaN-safe: an assignment, not arithmetic). */
+    public static void zeroInPlace(NDArray array) {
+        array.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
+    }
+
     /**
      * Training-mode dropout of {@code x} (kept values scaled by 1 / (1 - p)) whose mask is a function of {@code key}
      * alone: libtorch's global generator is reseeded with the key and the draw launched under one JVM-wide lock, so

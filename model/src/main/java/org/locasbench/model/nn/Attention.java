@@ -7,6 +7,8 @@ import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.config.Qwen3Config;
+import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.FusedOps;
 
 /**
  * Grouped-query causal self-attention with Qwen3's per-head RMSNorm on queries and keys:
@@ -50,6 +52,12 @@ public final class Attention {
         }
         long keysLength = k.getShape().get(2);
         int group = config.groupSize();
+        if (cache == null && FastPath.on(FastPath.Lever.SDPA, x.getDevice())) {
+            // queries and keys over the same positions: the fused kernel's causal mask is exactly this mask
+            NDArray fused = FusedOps.causalAttention(q, k, v, scaling, group > 1);
+            NDArray context = fused.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
+            return adapter.project(layer, Projection.O, context, w.oProj());
+        }
 
         // [B, H, T, D] -> [B, KV, G*T, D]: query head h uses key/value head h / G, as transformers' repeat_kv
         NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);

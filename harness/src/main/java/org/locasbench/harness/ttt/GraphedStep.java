@@ -1,0 +1,192 @@
+package org.locasbench.harness.ttt;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.locasbench.harness.protocol.Window;
+import org.locasbench.harness.protocol.WindowScorer;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.adapter.GradientScope;
+import org.locasbench.model.adapter.Scoped;
+import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.engine.CudaGraph;
+
+/**
+ * The fast path's NTP training step ({@code FastPath.Lever.CUDA_GRAPH}): forward with the window's per-token NLL
+ * (the score), backward, the fused AdamW update and the parameters' finiteness check, captured once per window shape
+ * as one CUDA graph and replayed for every later window of that shape. The first window of a shape runs eagerly (the
+ * warm-up that makes the gradients, moments, constants and cuBLAS workspaces the capture then reuses). Per replay
+ * the host only copies the window's ids into the graph's input and reads back the NLL, the loss and two flags, so a
+ * window costs one launch instead of thousands of kernel calls through JNI.
+ *
+ * <p>A non-finite loss skips the update inside the graph (the fused kernel's {@code found_inf}, as GradScaler does), so
+ * the NaN policy acts exactly as on the eager path. Shapes change only at the first window and a short last one; at
+ * most {@link #MAX_GRAPHS} are kept. A capture the libtorch side refuses is reported once and the run goes on eagerly.
+ */
+final class GraphedStep implements AutoCloseable {
+    static final int MAX_GRAPHS = 2;
+
+    /** What one replay computed: the step's loss, the score (when asked), whether the update was skipped. */
+    record Outcome(double loss, float[] nll, boolean skipped, boolean parametersFinite) {}
+
+    /** A window's shape as the graph sees it: input tokens and the offset of the first scored one. */
+    private record Geometry(int length, int firstScored) {
+        static Geometry of(Window w) {
+            return new Geometry(w.end() - w.contextStart(), w.firstScored() - w.contextStart());
+        }
+    }
+
+    /** A captured step and the arrays it reads and writes (alive as long as the graph). */
+    private static final class Captured implements AutoCloseable {
+        final NDManager home;
+        final List<NDArray> parameters;
+        NDArray ids;
+        NDArray nll;
+        NDArray loss;
+        NDArray skipped;
+        NDArray nonFiniteParameters;
+        CudaGraph graph;
+
+        Captured(NDManager home, List<NDArray> parameters) {
+            this.home = home;
+            this.parameters = parameters;
+        }
+
+        @Override
+        public void close() {
+            if (graph != null) {
+                graph.close();
+            }
+            home.close();
+        }
+    }
+
+    private final Qwen3Model model;
+    private final TrainableAdapter adapter;
+    private final AdamW optimizer;
+    private final Map<Geometry, Integer> seen = new HashMap<>();
+    private final Map<Geometry, Captured> graphs = new HashMap<>();
+    private boolean disabled;
+    private int replays;
+
+    GraphedStep(Qwen3Model model, TrainableAdapter adapter, AdamW optimizer) {
+        this.model = model;
+        this.adapter = adapter;
+        this.optimizer = optimizer;
+    }
+
+    /**
+     * One training step of {@code window} through its graph (captured now if this is the shape's second window), or
+     * null when the step must run eagerly: the shape's first window, too many shapes, parameters whose update counts
+     * differ, or captures switched off after a failure.
+     */
+    Outcome run(long[] ids, Window window, double lrScale, boolean readScore) {
+        if (disabled) {
+            return null;
+        }
+        List<NDArray> parameters = adapter.parameters();
+        Geometry shape = Geometry.of(window);
+        Captured c = graphs.get(shape);
+        if (c != null && !sameArrays(c.parameters, parameters)) { // the adapter changed (grew): capture again
+            graphs.remove(shape).close();
+            c = null;
+        }
+        if (c == null) {
+            if (seen.merge(shape, 1, Integer::sum) < 2 || graphs.size() >= MAX_GRAPHS || parameters.isEmpty()
+                    || !optimizer.uniformSteps(parameters)) {
+                return null;
+            }
+            optimizer.prepareFused(parameters, lrScale); // the device step, lr and moments exist before the capture
+            c = capture(shape, window, parameters);
+            if (c == null) {
+                return null;
+            }
+            graphs.put(shape, c);
+        }
+        c.ids.set(LongBuffer.wrap(Arrays.copyOfRange(ids, window.contextStart(), window.end())));
+        optimizer.prepareFused(parameters, lrScale);
+        c.graph.replay();
+        replays++;
+        float[] nll = readScore ? c.nll.toFloatArray() : null;
+        double loss = c.loss.getFloat();
+        boolean skipped = c.skipped.getFloat() != 0;
+        boolean finite = c.nonFiniteParameters.getFloat() == 0;
+        optimizer.fusedDone(parameters, skipped);
+        return new Outcome(loss, nll, skipped, finite);
+    }
+
+    /** Steps run by replaying a graph so far. */
+    int replays() {
+        return replays;
+    }
+
+    private Captured capture(Geometry shape, Window window, List<NDArray> parameters) {
+        Captured c = new Captured(model.manager().newSubManager(), List.copyOf(parameters));
+        c.ids = c.home.zeros(new ai.djl.ndarray.types.Shape(1, shape.length()), DataType.INT64);
+        try {
+            c.graph = CudaGraph.capture(() -> body(c, window));
+            return c;
+        } catch (CudaGraph.CaptureFailed e) {
+            System.err.println("warning: " + e.getMessage() + "; the training steps run eagerly from here on");
+            disabled = true;
+            c.close();
+            parameters.forEach(org.locasbench.model.engine.TorchOps::zeroGrad);
+            return null;
+        }
+    }
+
+    /** What the graph holds: the same forward, loss and backward as the eager step, then the device-side update. */
+    private void body(Captured c, Window window) {
+        try (NDManager scope = model.manager().newSubManager(); GradientScope gc = GradientScope.recording()) {
+            NDArray input = Scoped.use(c.ids, scope); // the forward's intermediates belong to scope, not to c.home
+            NDArray nll = WindowScorer.scoredNll(model, adapter, input, window);
+            NDArray loss = nll.mean();
+            NDArray skipped = loss.isNaN().logicalOr(loss.isInfinite()).toType(DataType.FLOAT32, false);
+            gc.backward(loss);
+            optimizer.fusedUpdate(c.parameters, skipped);
+            adapter.afterOptimizerStep();
+            NDList sums = new NDList(c.parameters.size());
+            for (NDArray p : c.parameters) {
+                NDArray sum = p.sum();
+                sum.attach(scope);
+                sums.add(sum);
+            }
+            NDArray total = NDArrays.stack(sums).sum();
+            NDArray bad = total.isNaN().logicalOr(total.isInfinite()).toType(DataType.FLOAT32, false);
+            c.nll = keep(nll.stopGradient(), c);
+            c.loss = keep(loss.stopGradient(), c);
+            c.skipped = keep(skipped, c);
+            c.nonFiniteParameters = keep(bad, c);
+        }
+    }
+
+    private static NDArray keep(NDArray a, Captured c) {
+        a.attach(c.home);
+        return a;
+    }
+
+    private static boolean sameArrays(List<NDArray> a, List<NDArray> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        graphs.values().forEach(Captured::close);
+        graphs.clear();
+    }
+}

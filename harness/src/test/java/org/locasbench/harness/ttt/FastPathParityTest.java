@@ -1,0 +1,166 @@
+package org.locasbench.harness.ttt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Device;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.locasbench.harness.protocol.Window;
+import org.locasbench.harness.protocol.WindowPlan;
+import org.locasbench.harness.protocol.WindowScorer;
+import org.locasbench.locas.Clipping;
+import org.locasbench.locas.InitStrategy;
+import org.locasbench.locas.Memorizer;
+import org.locasbench.lora.LoraAdapter;
+import org.locasbench.lora.LoraConfig;
+import org.locasbench.model.Precision;
+import org.locasbench.model.Qwen3Model;
+import org.locasbench.model.TestData;
+import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.FastPath.Lever;
+
+/**
+ * The native fast path against the pure-DJL path, lever by lever, on the bundled model: fused attention and RMSNorm
+ * give the same per-token NLL (fp32: within 2e-4), the fused AdamW the same training run (NLL and parameters within
+ * 1e-5 relative), and a CUDA-graph replay exactly what the same kernels give run eagerly (bit for bit: a graph
+ * replays the very kernels). Runs only where the native library is named ({@code -Dlocas.native.library}); on the CPU
+ * with {@code -Dlocas.fastpath.cpu=true} (the fused kernels), on a GPU runner with {@code -Dlocas.test.device=gpu}
+ * (all levers). The fp16 bounds on the fast path are Fp16ParityTest's and Fp16TrainingTest's, run there the same way.
+ */
+class FastPathParityTest {
+    static Qwen3Model model;
+    static long[] book;
+    static Device device;
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(System.getProperty(FastPath.LIBRARY_PROPERTY) != null || System.getenv(FastPath.LIBRARY_ENV) != null,
+                "skipped: no native library named (-D" + FastPath.LIBRARY_PROPERTY + "); the fast path is tested on "
+                        + "the GPU runner (README: GPU fast path)");
+        device = TestData.testDevice();
+        assumeTrue(device.isGpu() || Boolean.getBoolean(FastPath.CPU_PROPERTY), "skipped: CPU arrays and no -D"
+                + FastPath.CPU_PROPERTY + "=true");
+        model = Qwen3Model.load(TestData.bundledModel(), Precision.FP32, device);
+        book = TestTraining.book10146(6 * 128);
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    void fusedAttentionAndRmsNormGiveTheSameNll() throws Exception {
+        Window w = new Window(1, 0, 128, 256);
+        float[] djl = withLevers(EnumSet.noneOf(Lever.class), () -> WindowScorer.score(model, LayerAdapter.NONE, book, w));
+        float[] fused = withLevers(EnumSet.of(Lever.SDPA, Lever.RMS_NORM),
+                () -> WindowScorer.score(model, LayerAdapter.NONE, book, w));
+        double worst = maxAbsDiff(djl, fused);
+        System.out.printf("SDPA + rms_norm vs DJL on %s: max|NLL diff| %.3g over %d tokens%n", device, worst,
+                djl.length);
+        assertThat(worst).isLessThanOrEqualTo(2e-4);
+    }
+
+    @Test
+    void fusedAdamWTrainsAsDjlsAdamW() throws Exception {
+        for (String method : List.of("locas", "lora")) {
+            Trained djl = withLevers(EnumSet.noneOf(Lever.class), () -> train(method, 1));
+            Trained fused = withLevers(EnumSet.of(Lever.FUSED_ADAMW), () -> train(method, 1));
+            double nll = relative(djl.nll(), fused.nll());
+            double params = relative(djl.parameters(), fused.parameters());
+            System.out.printf("%s fused AdamW vs DJL on %s: NLL rel. diff %.3g, parameters rel. diff %.3g%n", method,
+                    device, nll, params);
+            assertThat(nll).isLessThanOrEqualTo(1e-5);
+            assertThat(params).isLessThanOrEqualTo(1e-5);
+        }
+    }
+
+    @Test
+    void aGraphReplayIsTheEagerStepBitForBit() throws Exception {
+        assumeTrue(device.isGpu() && FastPath.status().cuda(), "skipped: CUDA graphs need a GPU and a CUDA build");
+        Set<Lever> kernels = EnumSet.of(Lever.SDPA, Lever.RMS_NORM, Lever.FUSED_ADAMW);
+        for (String method : List.of("locas", "lora")) {
+            Trained eager = withLevers(kernels, () -> train(method, 2));
+            Trained graphed = withLevers(EnumSet.allOf(Lever.class), () -> train(method, 2));
+            System.out.printf("%s graph vs eager on %s: %d of %d steps replayed; NLL diff %.3g, parameters diff %.3g%n",
+                    method, device, graphed.replays(), graphed.steps(), relative(eager.nll(), graphed.nll()),
+                    relative(eager.parameters(), graphed.parameters()));
+            assertThat(eager.replays()).isZero();
+            // each window shape's first step runs eagerly (window 0: 128 tokens; later windows 128 + 128 of context)
+            assertThat(graphed.replays()).as("steps replayed").isEqualTo(graphed.steps() - 2);
+            assertThat(graphed.nll()).isEqualTo(eager.nll());
+            assertThat(graphed.parameters()).isEqualTo(eager.parameters());
+        }
+    }
+
+    private record Trained(float[] nll, float[] parameters, int replays, int steps) {}
+
+    /** Six windows of 128 after 128 of context, {@code steps} NTP steps each, the score read off the first. */
+    private static Trained train(String method, int steps) {
+        TrainingConfig config = new TrainingConfig(LossKind.NTP, 0.5, 1e-2, 0.9, 0.999, 1e-8, 0.0, steps, 64, 64);
+        List<Window> plan = WindowPlan.of(book.length, 128, 128);
+        Window first = plan.get(0);
+        long[] firstIds = Arrays.copyOfRange(book, first.contextStart(), first.end());
+        try (TrainableAdapter adapter = method.equals("locas")
+                ? Memorizer.memorize(model, firstIds, 16, InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE)
+                : LoraAdapter.create(model, new LoraConfig(4, 8, 0.0, EnumSet.allOf(Projection.class), 3));
+                TestTimeTrainer trainer = new TestTimeTrainer(model, adapter, config)) {
+            List<float[]> scores = new ArrayList<>();
+            for (Window w : plan) {
+                trainer.train(book, w, scores::add);
+            }
+            List<float[]> params = new ArrayList<>();
+            adapter.parameters().forEach(p -> params.add(p.toFloatArray()));
+            return new Trained(concat(scores), concat(params), trainer.graphReplays(), plan.size() * steps);
+        }
+    }
+
+    private static <T> T withLevers(Set<Lever> levers, java.util.concurrent.Callable<T> body) throws Exception {
+        try (AutoCloseable on = FastPath.withLevers(levers)) {
+            return body.call();
+        }
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        float[] out = new float[parts.stream().mapToInt(a -> a.length).sum()];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        assertThat(b).hasSameSizeAs(a);
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs((double) a[i] - b[i]));
+        }
+        return worst;
+    }
+
+    /** ||a - b|| / ||a||. */
+    private static double relative(float[] a, float[] b) {
+        assertThat(b).hasSameSizeAs(a);
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+            norm += (double) a[i] * a[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+}

@@ -1,0 +1,55 @@
+package org.locasbench.model.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import java.util.List;
+
+/**
+ * The fused ATen kernels of the fast path (see {@link FastPath}), on DJL arrays; results live in the manager of the
+ * first argument, as DJL's own ops put them. Callers check {@link FastPath#on} first.
+ */
+public final class FusedOps {
+    private FusedOps() {}
+
+    /**
+     * Causal {@code softmax(q k^T scale) v} for q [B, H, T, D] and k, v [B, KV, T, D] (queries and keys over the same
+     * positions); {@code gqa}: H is a multiple of KV and query head h reads key/value head h / (H / KV).
+     */
+    public static NDArray causalAttention(NDArray q, NDArray k, NDArray v, double scale, boolean gqa) {
+        return wrap(q, NativeTorch.attention(handle(q), handle(k), handle(v), true, scale, gqa));
+    }
+
+    /** {@code w * x / sqrt(mean(x^2) + eps)} over the last axis, one kernel (statistics in fp32 under fp16). */
+    public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+        return wrap(x, NativeTorch.rmsNorm(handle(x), handle(weight), eps));
+    }
+
+    /**
+     * torch.optim.AdamW(fused=True) of every parameter from its gradient, gradients zeroed afterwards; {@code step} is
+     * the shared 0-d float step count on the device (incremented), {@code lr} a 0-d device tensor; with a non-zero
+     * {@code foundInf} (0-d float, or null) nothing changes and the step is taken back. Nothing reads the host, so a
+     * CUDA graph can hold it.
+     */
+    public static void adamW(List<NDArray> parameters, List<NDArray> firstMoments, List<NDArray> secondMoments,
+            NDArray step, NDArray lr, double beta1, double beta2, double weightDecay, double eps, NDArray foundInf) {
+        NativeTorch.fusedAdamW(handles(parameters), handles(firstMoments), handles(secondMoments), handle(step),
+                handle(lr), beta1, beta2, weightDecay, eps, foundInf == null ? 0 : handle(foundInf));
+    }
+
+    static long handle(NDArray a) {
+        return ((PtNDArray) a).getHandle();
+    }
+
+    private static long[] handles(List<NDArray> arrays) {
+        long[] h = new long[arrays.size()];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = handle(arrays.get(i));
+        }
+        return h;
+    }
+
+    private static NDArray wrap(NDArray like, long handle) {
+        return new PtNDArray((PtNDManager) like.getManager(), handle);
+    }
+}

@@ -1,0 +1,28 @@
+package org.locasbench.model.engine;
+
+/**
+ * GPU time between two points of this thread's current stream (a pair of CUDA events): what the kernels took, whatever
+ * the host did meanwhile. {@link #elapsedMs} waits for the stop event.
+ */
+public final class GpuTimer implements AutoCloseable {
+    private final long start = NativeTorch.eventNew();
+    private final long stop = NativeTorch.eventNew();
+
+    public void start() {
+        NativeTorch.eventRecord(start);
+    }
+
+    public void stop() {
+        NativeTorch.eventRecord(stop);
+    }
+
+    public float elapsedMs() {
+        return NativeTorch.eventElapsedMs(start, stop);
+    }
+
+    @Override
+    public void close() {
+        NativeTorch.eventDelete(start);
+        NativeTorch.eventDelete(stop);
+    }
+}

@@ -1,0 +1,314 @@
+// Locas Bench's own native library: fused ATen kernels and CUDA-graph capture/replay for the Java fast path,
+// working on DJL's tensor handles (a DJL PyTorch handle is the address of a heap-allocated torch::Tensor; results
+// are returned the same way, and DJL's NDArray takes ownership and deletes them).
+//
+// Java side: model/src/main/java/org/locasbench/model/engine/NativeTorch.java (the declarations, one per function
+// below) and FastPath.java (loading, version check, which path runs). Built against the libtorch the process runs
+// with (native/build.sh); nothing of DJL's native code is used or needed here.
+#include <jni.h>
+
+#include <ATen/ATen.h>
+#include <torch/version.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#ifdef LOCAS_WITH_CUDA
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime_api.h>
+#endif
+
+namespace {
+
+constexpr const char* kException = "org/locasbench/model/engine/NativeTorchException";
+
+void throwJava(JNIEnv* env, const std::string& message) {
+  jclass c = env->FindClass(kException);
+  if (c == nullptr) {  // FindClass left a NoClassDefFoundError pending
+    return;
+  }
+  env->ThrowNew(c, message.c_str());
+}
+
+// Runs body; any C++ exception becomes one NativeTorchException (c10::Error's message without its backtrace).
+template <typename R, typename F>
+R guarded(JNIEnv* env, R fallback, F body) {
+  try {
+    return body();
+  } catch (const c10::Error& e) {
+    throwJava(env, e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throwJava(env, e.what());
+  }
+  return fallback;
+}
+
+at::Tensor& tensor(jlong handle) { return *reinterpret_cast<at::Tensor*>(handle); }
+
+jlong handleOf(at::Tensor t) { return reinterpret_cast<jlong>(new at::Tensor(std::move(t))); }
+
+std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
+  jsize n = env->GetArrayLength(handles);
+  std::vector<jlong> raw(n);
+  env->GetLongArrayRegion(handles, 0, n, raw.data());
+  std::vector<at::Tensor> out;
+  out.reserve(n);
+  for (jlong h : raw) {
+    out.push_back(tensor(h));
+  }
+  return out;
+}
+
+#ifdef LOCAS_WITH_CUDA
+// One capture: the graph, and the side stream it is captured on (CUDA graphs cannot be captured on the legacy
+// default stream); replays run on the caller's current stream.
+struct Graph {
+  at::cuda::CUDAGraph graph;
+  bool captured = false;
+};
+
+// The side stream a thread's fast-path work runs on (warm-up and capture on the same stream, so cuBLAS workspaces
+// and allocator blocks made in the warm-up are the ones the capture sees), and the stream it replaced.
+struct StreamSwap {
+  c10::cuda::CUDAStream side;
+  c10::cuda::CUDAStream previous;
+};
+#endif
+
+}  // namespace
+
+extern "C" {
+
+// "torch 2.11.0 cuda" / "torch 2.13.0 cpu": the libtorch this library was compiled against and whether it has CUDA.
+JNIEXPORT jstring JNICALL Java_org_locasbench_model_engine_NativeTorch_buildInfo(JNIEnv* env, jclass) {
+  std::string info = "torch " + std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                     std::to_string(TORCH_VERSION_PATCH);
+#ifdef LOCAS_WITH_CUDA
+  info += " cuda";
+#else
+  info += " cpu";
+#endif
+  return env->NewStringUTF(info.c_str());
+}
+
+// softmax(q k^T * scale + causal) v through at::scaled_dot_product_attention (flash / memory-efficient kernels on
+// CUDA, differentiable). q [B, H, T, D]; k, v [B, KV, S, D] with H a multiple of KV when gqa.
+JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_attention(JNIEnv* env, jclass, jlong q, jlong k,
+                                                                              jlong v, jboolean causal, jdouble scale,
+                                                                              jboolean gqa) {
+  return guarded<jlong>(env, 0, [&] {
+    return handleOf(at::scaled_dot_product_attention(tensor(q), tensor(k), tensor(v), std::nullopt, 0.0,
+                                                     causal == JNI_TRUE, scale, gqa == JNI_TRUE));
+  });
+}
+
+// w * x / sqrt(mean(x^2) + eps) over the last axis (at::rms_norm: one fused kernel, statistics in fp32).
+JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_rmsNorm(JNIEnv* env, jclass, jlong x, jlong w,
+                                                                            jdouble eps) {
+  return guarded<jlong>(env, 0, [&] {
+    const at::Tensor& weight = tensor(w);
+    return handleOf(at::rms_norm(tensor(x), {weight.size(-1)}, weight, eps));
+  });
+}
+
+// torch.optim.AdamW(fused=True)'s update of every parameter from its .grad, then the gradients zeroed:
+// step += 1; one _fused_adamw_ over all parameters (bias corrections from the device step, lr a device tensor, so
+// nothing here reads the host and the call can be captured); with found_inf != 0 the kernel leaves parameters and
+// moments untouched and the step is taken back, as torch.optim does for GradScaler's skipped steps. Every parameter
+// shares the one step tensor [] (all were updated equally often). found_inf: 0-d float tensor, or 0 for none.
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_fusedAdamW(
+    JNIEnv* env, jclass, jlongArray params, jlongArray firstMoments, jlongArray secondMoments, jlong step, jlong lr,
+    jdouble beta1, jdouble beta2, jdouble weightDecay, jdouble eps, jlong foundInf) {
+  guarded<int>(env, 0, [&] {
+    std::vector<at::Tensor> p = tensors(env, params);
+    std::vector<at::Tensor> m = tensors(env, firstMoments);
+    std::vector<at::Tensor> v = tensors(env, secondMoments);
+    TORCH_CHECK(p.size() == m.size() && p.size() == v.size(), "fusedAdamW: ", p.size(), " parameters, ", m.size(),
+                " first and ", v.size(), " second moments");
+    std::vector<at::Tensor> grads;
+    grads.reserve(p.size());
+    for (size_t i = 0; i < p.size(); i++) {
+      const at::Tensor& g = p[i].grad();
+      TORCH_CHECK(g.defined(), "fusedAdamW: parameter ", i, " has no gradient (run backward first)");
+      grads.push_back(g);
+    }
+    at::Tensor& t = tensor(step);
+    std::optional<at::Tensor> found;
+    if (foundInf != 0) {
+      found = tensor(foundInf);
+    }
+    std::vector<at::Tensor> steps(p.size(), t);
+    t.add_(1);
+    at::_fused_adamw_(p, grads, m, v, {}, steps, tensor(lr), beta1, beta2, weightDecay, eps, false, false,
+                      std::nullopt, found);
+    if (found) {
+      t.sub_(*found);
+    }
+    at::_foreach_zero_(grads);
+    return 0;
+  });
+}
+
+// Whether this library can capture CUDA graphs (built against a CUDA libtorch).
+JNIEXPORT jboolean JNICALL Java_org_locasbench_model_engine_NativeTorch_hasCuda(JNIEnv*, jclass) {
+#ifdef LOCAS_WITH_CUDA
+  return JNI_TRUE;
+#else
+  return JNI_FALSE;
+#endif
+}
+
+#ifdef LOCAS_WITH_CUDA
+#define LOCAS_CUDA_ONLY(body) body
+#else
+#define LOCAS_CUDA_ONLY(body) \
+  throwJava(env, "this build of the native library has no CUDA (rebuild native/ against a CUDA libtorch)");
+#endif
+
+// Makes a pool stream of device `device` this thread's current stream (after it waits for the current one);
+// returns a handle for leaveSideStream.
+JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_enterSideStream(JNIEnv* env, jclass,
+                                                                                    jint device) {
+  LOCAS_CUDA_ONLY(return guarded<jlong>(env, 0, [&] {
+    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
+    auto previous = c10::cuda::getCurrentCUDAStream();
+    auto side = c10::cuda::getStreamFromPool(false, static_cast<c10::DeviceIndex>(device));
+    cudaEvent_t ready;
+    C10_CUDA_CHECK(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming));
+    C10_CUDA_CHECK(cudaEventRecord(ready, previous.stream()));
+    C10_CUDA_CHECK(cudaStreamWaitEvent(side.stream(), ready, 0));
+    C10_CUDA_CHECK(cudaEventDestroy(ready));
+    c10::cuda::setCurrentCUDAStream(side);
+    return reinterpret_cast<jlong>(new StreamSwap{side, previous});
+  });)
+  return 0;
+}
+
+// Waits for the side stream's work and makes the replaced stream current again.
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_leaveSideStream(JNIEnv* env, jclass,
+                                                                                   jlong handle) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    auto* swap = reinterpret_cast<StreamSwap*>(handle);
+    swap->side.synchronize();
+    c10::cuda::setCurrentCUDAStream(swap->previous);
+    delete swap;
+    return 0;
+  });)
+}
+
+// Hands the caching allocator's unused blocks back to the device (before a capture, whose private pool would
+// otherwise come on top of the eager warm-up's cached blocks).
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_emptyCache(JNIEnv* env, jclass) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    c10::cuda::device_synchronize();
+    c10::cuda::CUDACachingAllocator::emptyCache();
+    return 0;
+  });)
+}
+
+JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_graphNew(JNIEnv* env, jclass) {
+  LOCAS_CUDA_ONLY(return guarded<jlong>(env, 0, [&] { return reinterpret_cast<jlong>(new Graph()); });)
+  return 0;
+}
+
+// Starts capturing this thread's current stream (which must not be the default stream: enterSideStream).
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphBegin(JNIEnv* env, jclass, jlong graph) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    auto* g = reinterpret_cast<Graph*>(graph);
+    TORCH_CHECK(c10::cuda::getCurrentCUDAStream() != c10::cuda::getDefaultCUDAStream(),
+                "graphBegin: the current stream is the default stream (call enterSideStream first)");
+    // global mode (torch.cuda.graph's default): an unsafe call from any thread, the autograd engine's device thread
+    // that runs the backward pass on this stream included, invalidates the capture instead of corrupting it
+    g->graph.capture_begin();
+    return 0;
+  });)
+}
+
+// Ends the capture; a capture that an illegal call (host sync, pageable copy) invalidated throws here.
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphEnd(JNIEnv* env, jclass, jlong graph) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    auto* g = reinterpret_cast<Graph*>(graph);
+    g->graph.capture_end();
+    g->captured = true;
+    return 0;
+  });)
+}
+
+// After a failed capture: leaves capture mode whatever state the stream is in and clears the sticky error, so the
+// eager path can go on on the same stream.
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphAbort(JNIEnv* env, jclass, jlong graph) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    auto stream = c10::cuda::getCurrentCUDAStream();
+    cudaStreamCaptureStatus status;
+    if (cudaStreamIsCapturing(stream, &status) == cudaSuccess && status != cudaStreamCaptureStatusNone) {
+      cudaGraph_t partial = nullptr;
+      cudaStreamEndCapture(stream, &partial);
+      if (partial != nullptr) {
+        cudaGraphDestroy(partial);
+      }
+    }
+    cudaGetLastError();
+    delete reinterpret_cast<Graph*>(graph);
+    return 0;
+  });)
+}
+
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphReplay(JNIEnv* env, jclass, jlong graph) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    auto* g = reinterpret_cast<Graph*>(graph);
+    TORCH_CHECK(g->captured, "graphReplay: nothing was captured");
+    g->graph.replay();
+    return 0;
+  });)
+}
+
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphDelete(JNIEnv* env, jclass, jlong graph) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    delete reinterpret_cast<Graph*>(graph);
+    return 0;
+  });)
+}
+
+// A CUDA event with timing; record/elapsed below. Returned as a handle, freed by eventDelete.
+JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_eventNew(JNIEnv* env, jclass) {
+  LOCAS_CUDA_ONLY(return guarded<jlong>(env, 0, [&] {
+    cudaEvent_t event;
+    C10_CUDA_CHECK(cudaEventCreate(&event));
+    return reinterpret_cast<jlong>(event);
+  });)
+  return 0;
+}
+
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_eventRecord(JNIEnv* env, jclass, jlong event) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    C10_CUDA_CHECK(cudaEventRecord(reinterpret_cast<cudaEvent_t>(event), c10::cuda::getCurrentCUDAStream().stream()));
+    return 0;
+  });)
+}
+
+// Milliseconds of GPU time between two recorded events (waits for the later one).
+JNIEXPORT jfloat JNICALL Java_org_locasbench_model_engine_NativeTorch_eventElapsedMs(JNIEnv* env, jclass,
+                                                                                    jlong start, jlong end) {
+  LOCAS_CUDA_ONLY(return guarded<jfloat>(env, 0.0f, [&] {
+    auto e = reinterpret_cast<cudaEvent_t>(end);
+    C10_CUDA_CHECK(cudaEventSynchronize(e));
+    float ms = 0;
+    C10_CUDA_CHECK(cudaEventElapsedTime(&ms, reinterpret_cast<cudaEvent_t>(start), e));
+    return static_cast<jfloat>(ms);
+  });)
+  return 0.0f;
+}
+
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_eventDelete(JNIEnv* env, jclass, jlong event) {
+  LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
+    C10_CUDA_CHECK(cudaEventDestroy(reinterpret_cast<cudaEvent_t>(event)));
+    return 0;
+  });)
+}
+
+}  // extern "C"
