@@ -154,6 +154,31 @@ JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_fusedAdamW(
   });
 }
 
+// dst.copy_(values) in place: the same storage, so a CUDA graph that reads dst sees the new values (DJL's set(Buffer)
+// swaps a CUDA tensor's storage instead). dst: int64, values.length elements.
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_copyLongs(JNIEnv* env, jclass, jlong dst,
+                                                                             jlongArray values) {
+  guarded<int>(env, 0, [&] {
+    at::Tensor& t = tensor(dst);
+    jsize n = env->GetArrayLength(values);
+    TORCH_CHECK(t.numel() == n && t.scalar_type() == at::kLong && t.is_contiguous(), "copyLongs: ", n,
+                " values into a tensor of ", t.numel(), " ", t.scalar_type(), " elements");
+    std::vector<int64_t> host(n);
+    env->GetLongArrayRegion(values, 0, n, reinterpret_cast<jlong*>(host.data()));
+    t.copy_(at::from_blob(host.data(), t.sizes(), at::TensorOptions().dtype(at::kLong)));
+    return 0;
+  });
+}
+
+// dst.fill_(value) in place (the value goes to the kernel as an argument: no host-to-device copy).
+JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_fill(JNIEnv* env, jclass, jlong dst,
+                                                                        jdouble value) {
+  guarded<int>(env, 0, [&] {
+    tensor(dst).fill_(value);
+    return 0;
+  });
+}
+
 // Whether this library can capture CUDA graphs (built against a CUDA libtorch).
 JNIEXPORT jboolean JNICALL Java_org_locasbench_model_engine_NativeTorch_hasCuda(JNIEnv*, jclass) {
 #ifdef LOCAS_WITH_CUDA

@@ -100,12 +100,12 @@ public final class AdamW implements AutoCloseable {
         }
         float t = steps(first);
         if (t != deviceStepValue) {
-            deviceStep.set(java.nio.FloatBuffer.wrap(new float[] {t}));
+            FusedOps.fill(deviceStep, t); // in place: a graph holding the update reads this storage
             deviceStepValue = t;
         }
         float lr = (float) (config.learningRate() * lrScale);
         if (lr != deviceLrValue) {
-            deviceLr.set(java.nio.FloatBuffer.wrap(new float[] {lr}));
+            FusedOps.fill(deviceLr, lr);
             deviceLrValue = lr;
         }
         for (NDArray p : parameters) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.model.engine.CudaGraph;
+import org.locasbench.model.engine.FusedOps;
 
 /**
  * The fast path's NTP training step ({@code FastPath.Lever.CUDA_GRAPH}): forward with the window's per-token NLL
@@ -110,7 +110,7 @@ final class GraphedStep implements AutoCloseable {
             }
             graphs.put(shape, c);
         }
-        c.ids.set(LongBuffer.wrap(Arrays.copyOfRange(ids, window.contextStart(), window.end())));
+        FusedOps.copyInto(c.ids, Arrays.copyOfRange(ids, window.contextStart(), window.end())); // same storage
         optimizer.prepareFused(parameters, lrScale);
         c.graph.replay();
         replays++;

@@ -32,8 +32,8 @@ import org.locasbench.model.engine.FastPath.Lever;
 /**
  * The native fast path against the pure-DJL path, lever by lever, on the bundled model: fused attention and RMSNorm
  * give the same per-token NLL (fp32: within 2e-4), the fused AdamW the same training run (NLL and parameters within
- * 1e-5 relative), and a CUDA-graph replay exactly what the same kernels give run eagerly (bit for bit: a graph
- * replays the very kernels). Runs only where the native library is named ({@code -Dlocas.native.library}); on the CPU
+ * 1e-5 relative), and CUDA-graph replays what the same kernels give run eagerly (within 1e-5 relative: the window's
+ * ids, step count and learning rate reach the graph through storage it keeps reading). Runs only where the native library is named ({@code -Dlocas.native.library}); on the CPU
  * with {@code -Dlocas.fastpath.cpu=true} (the fused kernels), on a GPU runner with {@code -Dlocas.test.device=gpu}
  * (all levers). The fp16 bounds on the fast path are Fp16ParityTest's and Fp16TrainingTest's, run there the same way.
  */
@@ -88,7 +88,7 @@ class FastPathParityTest {
     }
 
     @Test
-    void aGraphReplayIsTheEagerStepBitForBit() throws Exception {
+    void aGraphReplayTrainsAsTheEagerSteps() throws Exception {
         assumeTrue(device.isGpu() && FastPath.status().cuda(), "skipped: CUDA graphs need a GPU and a CUDA build");
         Set<Lever> kernels = EnumSet.of(Lever.SDPA, Lever.RMS_NORM, Lever.FUSED_ADAMW);
         for (String method : List.of("locas", "lora")) {
@@ -100,8 +100,9 @@ class FastPathParityTest {
             assertThat(eager.replays()).isZero();
             // each window shape's first step runs eagerly (window 0: 128 tokens; later windows 128 + 128 of context)
             assertThat(graphed.replays()).as("steps replayed").isEqualTo(graphed.steps() - 2);
-            assertThat(graphed.nll()).isEqualTo(eager.nll());
-            assertThat(graphed.parameters()).isEqualTo(eager.parameters());
+            // the same kernels on the same data; cuBLAS may pick another algorithm inside a capture, so not bit for bit
+            assertThat(relative(eager.nll(), graphed.nll())).isLessThanOrEqualTo(1e-5);
+            assertThat(relative(eager.parameters(), graphed.parameters())).isLessThanOrEqualTo(1e-5);
         }
     }
 

@@ -37,6 +37,19 @@ public final class FusedOps {
                 handle(lr), beta1, beta2, weightDecay, eps, foundInf == null ? 0 : handle(foundInf));
     }
 
+    /**
+     * {@code dst.copy_(values)} keeping dst's storage, as a CUDA graph that reads dst needs (DJL's {@code set(Buffer)}
+     * gives a CUDA array new storage).
+     */
+    public static void copyInto(NDArray dst, long[] values) {
+        NativeTorch.copyLongs(handle(dst), values);
+    }
+
+    /** {@code dst.fill_(value)} keeping dst's storage. */
+    public static void fill(NDArray dst, double value) {
+        NativeTorch.fill(handle(dst), value);
+    }
+
     static long handle(NDArray a) {
         return ((PtNDArray) a).getHandle();
     }

@@ -28,6 +28,12 @@ final class NativeTorch {
     static native void fusedAdamW(long[] params, long[] firstMoments, long[] secondMoments, long step, long lr,
             double beta1, double beta2, double weightDecay, double eps, long foundInf);
 
+    /** {@code dst.copy_(values)} in place (int64 dst of as many elements). */
+    static native void copyLongs(long dst, long[] values);
+
+    /** {@code dst.fill_(value)} in place. */
+    static native void fill(long dst, double value);
+
     static native long enterSideStream(int device);
 
     static native void leaveSideStream(long swap);
