@@ -99,7 +99,7 @@ def main():
     ap.add_argument("--out", required=True, help="folder for race.md, race.json and each run's JSON and log")
     ap.add_argument("--shapes", default="qwen3-1.7b-base", help="folders under benchmarks/reference/models")
     ap.add_argument("--native-library", help="liblocasbench_native.so (native/build.sh) for the Java fast path")
-    ap.add_argument("--java-levers", default="none;sdpa;sdpa,rms_norm;sdpa,rms_norm,fused_adamw;all",
+    ap.add_argument("--java-levers", default="none;sdpa;sdpa,rms_norm;sdpa,rms_norm,swiglu;sdpa,rms_norm,swiglu,fused_adamw;all",
                     help="';'-separated -Dlocas.fastpath values, one Java run each (needs --native-library)")
     ap.add_argument("--widths", default="128,64", help="Locas widths; the levers run at the first, the others with all")
     ap.add_argument("--lora-rank", type=int, default=64, help="LoRA rank of a Java run with all levers (0: none)")
@@ -153,7 +153,7 @@ def main():
             if "java" in sides:
                 levers = args.java_levers.split(";") if width == widths[0] and args.native_library else ["all"]
                 for lv in levers:
-                    tag = lv.replace(",", "+")
+                    tag = lv.replace(",", "-").replace("_", "")
                     rows.append((shape, width, java(f"{shape}-r{width}-java-{tag}", [
                         "--model", model, "--json", out / f"{shape}-r{width}-java-{tag}.json"], lv, width)))
         if "java" in sides and args.lora_rank > 0:

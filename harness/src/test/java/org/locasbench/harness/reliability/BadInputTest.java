@@ -16,10 +16,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.locasbench.harness.cli.Main;
+import org.locasbench.model.engine.FastPath;
 import org.locasbench.model.TestData;
 import org.locasbench.model.safetensors.SafetensorsFile;
 import org.locasbench.model.safetensors.SafetensorsWriter;
@@ -194,6 +196,26 @@ class BadInputTest {
     @MethodSource("cases")
     void clearErrorNonZeroStatusAndNoOutput(String name, Setup setup, String expected) throws Exception {
         MESSAGES.put(name, refused(tmp, name, setup, expected));
+    }
+
+    @Test
+    void aNamedNativeLibraryThatIsMissingIsOneErrorLine() throws Exception {
+        Path missing = tmp.resolve("no-native/liblocasbench_native.so");
+        String before = System.getProperty(FastPath.LIBRARY_PROPERTY);
+        System.setProperty(FastPath.LIBRARY_PROPERTY, missing.toString());
+        FastPath.reset();
+        try {
+            MESSAGES.put("missing native library", refused(tmp, "missing native library", (d, out) -> List.of("ttt",
+                    "--model", TINY.toString(), "--ids", IDS.toString(), "--out", out.toString()), missing.toString(),
+                    "does not exist", "native/build.sh", "unset -D" + FastPath.LIBRARY_PROPERTY));
+        } finally {
+            if (before == null) {
+                System.clearProperty(FastPath.LIBRARY_PROPERTY);
+            } else {
+                System.setProperty(FastPath.LIBRARY_PROPERTY, before);
+            }
+            FastPath.reset();
+        }
     }
 
     /**

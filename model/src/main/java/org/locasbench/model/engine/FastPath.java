@@ -29,6 +29,8 @@ public final class FastPath {
         SDPA,
         /** {@code at::rms_norm}: one kernel instead of five. */
         RMS_NORM,
+        /** {@code at::silu(gate) * up} in the frozen MLP: one kernel and one saved activation less per layer. */
+        SWIGLU,
         /** {@code at::_fused_adamw_}: one call for every parameter, step and lr on the device. */
         FUSED_ADAMW,
         /** The whole training step (forward, backward, AdamW) captured once as a CUDA graph and replayed per window. */
@@ -181,7 +183,7 @@ public final class FastPath {
     }
 
     /** For tests: forget what was loaded (the library stays in the JVM; only the levers and checks are redone). */
-    static synchronized void reset() {
+    public static synchronized void reset() {
         status = null;
     }
 }

@@ -20,6 +20,11 @@ public final class FusedOps {
         return wrap(q, NativeTorch.attention(handle(q), handle(k), handle(v), true, scale, gqa));
     }
 
+    /** {@code silu(gate) * up} with ATen's silu: one kernel less, and one activation less kept for the backward pass. */
+    public static NDArray swiGlu(NDArray gate, NDArray up) {
+        return wrap(gate, NativeTorch.swiGlu(handle(gate), handle(up)));
+    }
+
     /** {@code w * x / sqrt(mean(x^2) + eps)} over the last axis, one kernel (statistics in fp32 under fp16). */
     public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
         return wrap(x, NativeTorch.rmsNorm(handle(x), handle(weight), eps));

@@ -17,6 +17,9 @@ final class NativeTorch {
     /** {@code at::scaled_dot_product_attention(q, k, v, is_causal, scale, enable_gqa)}: differentiable. */
     static native long attention(long q, long k, long v, boolean causal, double scale, boolean gqa);
 
+    /** {@code at::silu(gate) * up}: differentiable. */
+    static native long swiGlu(long gate, long up);
+
     /** {@code at::rms_norm(x, [d], w, eps)}: differentiable. */
     static native long rmsNorm(long x, long weight, double eps);
 

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
+import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.FusedOps;
 
 /** Qwen3's feed-forward: {@code W_down (silu(W_gate a) * (W_up a))}, its output passed through the adapter hook. */
 public final class SwiGluMlp {
@@ -12,7 +14,8 @@ public final class SwiGluMlp {
     public static NDArray forward(int layer, LayerWeights w, NDArray a, LayerAdapter adapter) {
         NDArray gate = adapter.project(layer, Projection.GATE, a, w.gateProj());
         NDArray up = adapter.project(layer, Projection.UP, a, w.upProj());
-        NDArray frozen = adapter.project(layer, Projection.DOWN, silu(gate).mul(up), w.downProj());
+        NDArray glu = FastPath.on(FastPath.Lever.SWIGLU, a.getDevice()) ? FusedOps.swiGlu(gate, up) : silu(gate).mul(up);
+        NDArray frozen = adapter.project(layer, Projection.DOWN, glu, w.downProj());
         return adapter.mlpOutput(layer, a, frozen);
     }
 
