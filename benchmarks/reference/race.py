@@ -99,7 +99,7 @@ def main():
     ap.add_argument("--out", required=True, help="folder for race.md, race.json and each run's JSON and log")
     ap.add_argument("--shapes", default="qwen3-1.7b-base", help="folders under benchmarks/reference/models")
     ap.add_argument("--native-library", help="liblocasbench_native.so (native/build.sh) for the Java fast path")
-    ap.add_argument("--java-levers", default="none;sdpa;sdpa,rms_norm;sdpa,rms_norm,swiglu;sdpa,rms_norm,swiglu,fused_adamw;all",
+    ap.add_argument("--java-levers", default="none;sdpa;sdpa,rms_norm;sdpa,rms_norm,swiglu;sdpa,rms_norm,swiglu,linear_nll;sdpa,rms_norm,swiglu,linear_nll,fused_adamw;all",
                     help="';'-separated -Dlocas.fastpath values, one Java run each (needs --native-library)")
     ap.add_argument("--widths", default="128,64", help="Locas widths; the levers run at the first, the others with all")
     ap.add_argument("--lora-rank", type=int, default=64, help="LoRA rank of a Java run with all levers (0: none)")
@@ -108,12 +108,22 @@ def main():
     ap.add_argument("--sides", default="eager,compiled,java", help="which of the three sides to run")
     add_protocol_arguments(ap)
     ap.add_argument("--run-timeout", type=int, default=400, help="seconds one side may take (default 400)")
+    ap.add_argument("--tabulate", action="store_true",
+                    help="only (re)write race.md / race.json from the run JSONs already in --out (e.g. of a run that "
+                         "was stopped before its end)")
     ap.add_argument("--book", default=str(ROOT / "data/pg19/10146.txt"))
     ap.add_argument("--tokenizer", default=str(ROOT / "data/models/tiny-qwen3-gutenberg/tokenizer.json"))
     args = ap.parse_args()
 
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.tabulate:
+        rows = [(r, None) for r in (json.loads(f.read_text()) for f in sorted(out.glob("*.json"))
+                                    if f.name not in ("race.json", "ids.json"))]
+        for r, _ in rows:
+            r["levers"] = levers_of(r)
+        write_report(out, args, [label(r) + (r,) for r, _ in rows], hardware_of=None)
+        return
     ids = out / "ids.json"
     most_warmup = max(args.warmup, args.compiled_warmup)
     make_ids(pathlib.Path(args.book), pathlib.Path(args.tokenizer), (most_warmup + args.windows) * args.window, ids)
@@ -136,6 +146,7 @@ def main():
         r = run(name, [args.java, "speed", "--random-weights", "--precision", "fp16", "--device", "gpu",
                        *method_flags, *flags(width)], out, args.run_timeout, env)
         r["levers"] = levers if args.native_library else "(no native library)"
+        (out / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
         return r
 
     for shape in args.shapes.split(","):
@@ -163,6 +174,30 @@ def main():
                                                     f"-Dlocas.set.lora.rank={r} -Dlocas.set.lora.alpha={r} "
                                                     "-Dlocas.set.lora.dropout=0")))
 
+    write_report(out, args, rows)
+
+
+def levers_of(r):
+    """The lever set of a Java run JSON, from its "path" line when the JSON does not carry it."""
+    if r.get("implementation") != "java-djl" or "levers" in r:
+        return r.get("levers", "")
+    path = r.get("path", "")
+    return path.split("levers ", 1)[1].rstrip(")") if "levers " in path else "none"
+
+
+def label(r):
+    """(shape, memory) of a run JSON: the model folder's name; Locas width or LoRA rank."""
+    shape = pathlib.Path(r["model"]).name
+    if r.get("method") == "lora":
+        return shape, f"LoRA r={r.get('lora_rank')}"
+    return shape, r.get("width") or 0
+
+
+def write_report(out, args, rows, hardware_of="here"):
+    """race.md (the table) and race.json from (shape, width or label, run JSON) rows."""
+    order = {"pytorch-hf": 0, "pytorch-hf-compiled": 1, "java-djl": 2}
+    rows = sorted(rows, key=lambda x: (x[0], isinstance(x[1], str), -(x[1] if isinstance(x[1], int) else 0),
+                                       order.get(x[2]["implementation"], 3), len(str(x[2].get("levers", "")))))
     header = ("| shape | memory | implementation | levers | score ms | train ms | window ms | GPU ms | tokens/s "
               "| peak GPU MiB | warm-up s |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     lines = [header]
@@ -175,24 +210,31 @@ def main():
                      f"| {'' if gpu is None else f'{gpu:.1f}'} | {r['tokens_per_s']:.0f} | {r['peak_gpu_memory_mib']} "
                      f"| {'' if warm is None else f'{warm / 1e3:.1f}'} |")
     table = "\n".join(lines)
-    meta = {"date": datetime.date.today().isoformat(), "hardware": hardware(),
-            "protocol": {"window": args.window, "context": args.context, "locas_widths": widths, "lr": args.lr,
-                         "optimizer": "AdamW (0.9, 0.999, eps 1e-8, no decay), 1 step per window", "loss": "NTP",
-                         "warmup_windows": args.warmup, "compiled_warmup_windows": args.compiled_warmup,
-                         "timed_windows": args.windows,
-                         "tokens": f"{pathlib.Path(args.book).name} via {pathlib.Path(args.tokenizer).parent.name}"},
+    first = rows[0][2]
+    widths = sorted({w for _, w, _ in rows if isinstance(w, int)}, reverse=True)
+    meta = {"date": datetime.date.today().isoformat(), "hardware": hardware() if hardware_of else None,
+            "protocol": {"window": first["window"], "context": first["context"], "locas_widths": widths,
+                         "lr": first["lr"], "optimizer": "AdamW (0.9, 0.999, eps 1e-8, no decay), 1 step per window",
+                         "loss": "NTP", "warmup_windows": first["warmup_windows"], "timed_windows": first["timed_windows"]},
             "reference_versions": next((r.get("versions") for _, _, r in rows if r.get("versions")), None)}
+    where = (f"{meta['hardware']['gpu']}; CPU {meta['hardware']['cpu']} ({meta['hardware']['cpu_cores']} cores)"
+             if meta["hardware"] else "hardware: see the run logs")
+    compiled_warmup = next((r["warmup_windows"] for _, _, r in rows if r["implementation"] == "pytorch-hf-compiled"),
+                           None)
     md = (f"# Speed race: Java (DJL, native fast path) vs PyTorch eager and torch.compile\n\n{meta['date']}, "
-          f"{meta['hardware']['gpu']}; CPU {meta['hardware']['cpu']} ({meta['hardware']['cpu_cores']} cores).\n\n"
-          f"Protocol: window {args.window}, context {args.context}, AdamW lr {args.lr}, one NTP step per window; "
-          f"medians over {args.windows} windows after {args.warmup} warm-up windows ({args.compiled_warmup} for "
-          f"torch.compile, whose compile time is the warm-up column). Random weights. Reference: HF transformers bf16, "
-          f"SDPA; compiled: the same with `torch.compile(model.model, mode=\"reduce-overhead\")`. Java: fp16, "
-          f"`-Dlocas.fastpath=LEVERS` with the project's native library (none = pure DJL). score ms for Java is the "
-          f"first step's forward (score and first training step share it); the reference scores with a pass of its "
-          f"own. GPU ms: the reference's summed CUDA kernel time per window (torch.profiler, {2} windows); Java's "
-          f"CUDA-event time between window ends on its stream (kernels plus any gaps the host leaves). Peak GPU "
-          f"memory: nvidia-smi memory.used sampled every 100 ms.\n\n{table}\n")
+          f"{where}.\n\n"
+          f"Protocol: window {first['window']}, context {first['context']}, AdamW lr {first['lr']}, one NTP step per "
+          f"window; medians over {first['timed_windows']} windows after {first['warmup_windows']} warm-up windows"
+          f"{f' ({compiled_warmup} for torch.compile, whose compile time is in the warm-up column)' if compiled_warmup else ''}. "
+          f"Random weights. Reference: HF transformers bf16, SDPA; compiled: the same with "
+          f"`torch.compile(model.model, mode=\"reduce-overhead\")` from window 1 on (window 0 has a shape no later "
+          f"window has). Java: fp16, `-Dlocas.fastpath=LEVERS` with the project's native library (none = pure DJL). "
+          f"Java's score ms is the time until the window's NLL is on the host: the first training step's forward "
+          f"(score and first step share it), and with cuda_graph the whole replayed step (forward, backward, AdamW), "
+          f"so its train ms is ~0; the reference scores with a pass of its own. GPU ms: the reference's summed CUDA "
+          f"kernel time per window (torch.profiler over 2 windows); Java's CUDA-event time between window ends on its "
+          f"stream (kernels plus any gaps the host leaves). Peak GPU memory: nvidia-smi memory.used sampled every "
+          f"100 ms (CUDA context and allocator cache included).\n\n{table}\n")
     (out / "race.md").write_text(md)
     (out / "race.json").write_text(json.dumps({**meta, "runs": [r for _, _, r in rows]}, indent=2) + "\n")
     print(md)

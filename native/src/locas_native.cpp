@@ -8,6 +8,7 @@
 #include <jni.h>
 
 #include <ATen/ATen.h>
+#include <torch/autograd.h>
 #include <torch/version.h>
 
 #include <optional>
@@ -64,6 +65,53 @@ std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
   return out;
 }
 
+// -log softmax(hidden W^T)[target] per position, the vocabulary's logits made chunk by chunk and never kept: the
+// forward keeps only its inputs, the backward makes each chunk's logits again (one more LM-head matmul) and turns
+// them into d hidden = (softmax - onehot(target)) * grad W. fp16 hidden/weight give fp32 logits per chunk. The
+// weight is frozen (no gradient): a weight that requires one is refused.
+struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& hidden, const at::Tensor& weight,
+                            const at::Tensor& targets, int64_t chunk) {
+    TORCH_CHECK(!weight.requires_grad(), "linearNll: the LM-head weight must be frozen");
+    TORCH_CHECK(hidden.dim() == 2 && targets.dim() == 1 && hidden.size(0) == targets.size(0), "linearNll: hidden ",
+                hidden.sizes(), " and targets ", targets.sizes(), " (want [N, d] and [N])");
+    ctx->save_for_backward({hidden, targets});
+    ctx->saved_data["weight"] = weight;
+    ctx->saved_data["chunk"] = chunk;
+    at::NoGradGuard off;
+    int64_t n = hidden.size(0);
+    at::Tensor out = at::empty({n}, hidden.options().dtype(at::kFloat));
+    for (int64_t from = 0; from < n; from += chunk) {
+      int64_t to = std::min(n, from + chunk);
+      at::Tensor logits = at::matmul(hidden.slice(0, from, to), weight.t()).to(at::kFloat);
+      at::Tensor target = targets.slice(0, from, to).unsqueeze(1);
+      out.slice(0, from, to).copy_(logits.logsumexp(-1) - logits.gather(1, target).squeeze(1));
+    }
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor& hidden = saved[0];
+    const at::Tensor& targets = saved[1];
+    at::Tensor weight = ctx->saved_data["weight"].toTensor();
+    int64_t chunk = ctx->saved_data["chunk"].toInt();
+    const at::Tensor& grad = grads[0];
+    int64_t n = hidden.size(0);
+    at::Tensor gradHidden = at::empty_like(hidden);
+    for (int64_t from = 0; from < n; from += chunk) {
+      int64_t to = std::min(n, from + chunk);
+      at::Tensor probs = at::matmul(hidden.slice(0, from, to), weight.t()).to(at::kFloat).softmax(-1);
+      at::Tensor target = targets.slice(0, from, to).unsqueeze(1);
+      probs.scatter_add_(1, target, at::full({to - from, 1}, -1.0f, probs.options()));
+      probs.mul_(grad.slice(0, from, to).unsqueeze(1));
+      gradHidden.slice(0, from, to).copy_(at::matmul(probs.to(hidden.scalar_type()), weight));
+    }
+    return {gradHidden, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
 #ifdef LOCAS_WITH_CUDA
 // One capture: the graph, and the side stream it is captured on (CUDA graphs cannot be captured on the legacy
 // default stream); replays run on the caller's current stream.
@@ -111,6 +159,16 @@ JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_attention(J
 // sigmoid(x)): one activation of [tokens, intermediate] less per layer, and one kernel less.
 JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_swiGlu(JNIEnv* env, jclass, jlong gate, jlong up) {
   return guarded<jlong>(env, 0, [&] { return handleOf(at::silu(tensor(gate)) * tensor(up)); });
+}
+
+// Per-position NLL [N] (fp32) of targets [N] under logits hidden [N, d] x weight [V, d]^T, chunk positions at a time
+// (ChunkedLinearNll): differentiable with respect to hidden.
+JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_linearNll(JNIEnv* env, jclass, jlong hidden,
+                                                                              jlong weight, jlong targets,
+                                                                              jint chunk) {
+  return guarded<jlong>(env, 0, [&] {
+    return handleOf(ChunkedLinearNll::apply(tensor(hidden), tensor(weight), tensor(targets), chunk));
+  });
 }
 
 // w * x / sqrt(mean(x^2) + eps) over the last axis (at::rms_norm: one fused kernel, statistics in fp32).

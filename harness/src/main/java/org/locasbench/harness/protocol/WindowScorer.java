@@ -8,6 +8,8 @@ import org.locasbench.model.Nll;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.LayerAdapter;
+import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.FusedOps;
 
 /** Per-token NLL of a window's new tokens, given its context, with whatever adapter is attached. */
 public final class WindowScorer {
@@ -56,7 +58,11 @@ public final class WindowScorer {
         // hidden[j] predicts position contextStart + j + 1; the LM head runs only where an NLL is reported
         long from = window.firstScored() - window.contextStart() - 1;
         long length = input.getShape().get(1);
-        NDArray logits = model.lmHead(hidden.get(":, " + from + ":" + (length - 1) + ", :"));
-        return Nll.ofTargets(logits, input.get(":, " + (from + 1) + ":")).get("0, :");
+        NDArray scored = hidden.get(":, " + from + ":" + (length - 1) + ", :");
+        NDArray targets = input.get(":, " + (from + 1) + ":");
+        if (FastPath.on(FastPath.Lever.LINEAR_NLL, input.getDevice())) {
+            return FusedOps.linearNll(scored.get(0), model.weights().lmHead(), targets.get(0));
+        }
+        return Nll.ofTargets(model.lmHead(scored), targets).get("0, :");
     }
 }

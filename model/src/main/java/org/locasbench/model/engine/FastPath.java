@@ -31,6 +31,8 @@ public final class FastPath {
         RMS_NORM,
         /** {@code at::silu(gate) * up} in the frozen MLP: one kernel and one saved activation less per layer. */
         SWIGLU,
+        /** The LM head and NLL of the scored positions in chunks: no [positions x vocabulary] fp32 logits kept. */
+        LINEAR_NLL,
         /** {@code at::_fused_adamw_}: one call for every parameter, step and lr on the device. */
         FUSED_ADAMW,
         /** The whole training step (forward, backward, AdamW) captured once as a CUDA graph and replayed per window. */

@@ -20,6 +20,18 @@ public final class FusedOps {
         return wrap(q, NativeTorch.attention(handle(q), handle(k), handle(v), true, scale, gqa));
     }
 
+    /** Positions of the LM head's logits made at a time by {@link #linearNll} (256 x 151,936 fp32 = 156 MB). */
+    public static final int NLL_CHUNK = 256;
+
+    /**
+     * {@code -log softmax(hidden W^T)[target]} per position for hidden [N, d], the frozen LM head W [V, d] and
+     * targets [N]: fp32 [N], differentiable with respect to hidden. The [N, V] logits are made chunk by chunk in the
+     * forward and again in the backward, never all at once and never kept for it.
+     */
+    public static NDArray linearNll(NDArray hidden, NDArray weight, NDArray targets) {
+        return wrap(hidden, NativeTorch.linearNll(handle(hidden), handle(weight), handle(targets), NLL_CHUNK));
+    }
+
     /** {@code silu(gate) * up} with ATen's silu: one kernel less, and one activation less kept for the backward pass. */
     public static NDArray swiGlu(NDArray gate, NDArray up) {
         return wrap(gate, NativeTorch.swiGlu(handle(gate), handle(up)));

@@ -17,6 +17,9 @@ final class NativeTorch {
     /** {@code at::scaled_dot_product_attention(q, k, v, is_causal, scale, enable_gqa)}: differentiable. */
     static native long attention(long q, long k, long v, boolean causal, double scale, boolean gqa);
 
+    /** NLL [N] of targets [N] under hidden [N, d] x weight [V, d]^T, {@code chunk} positions at a time. */
+    static native long linearNll(long hidden, long weight, long targets, int chunk);
+
     /** {@code at::silu(gate) * up}: differentiable. */
     static native long swiGlu(long gate, long up);
 

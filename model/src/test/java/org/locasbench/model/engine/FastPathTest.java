@@ -72,7 +72,7 @@ class FastPathTest {
         assertThat(FastPath.parseLevers("sdpa, cuda_graph"))
                 .containsExactlyInAnyOrder(FastPath.Lever.SDPA, FastPath.Lever.CUDA_GRAPH);
         assertThatThrownBy(() -> FastPath.parseLevers("sdpa,flash")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'flash'").hasMessageContaining("sdpa, rms_norm, swiglu, fused_adamw, cuda_graph");
+                .hasMessageContaining("'flash'").hasMessageContaining("sdpa, rms_norm, swiglu, linear_nll, fused_adamw, cuda_graph");
     }
 
     @Test
