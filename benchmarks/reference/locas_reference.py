@@ -151,19 +151,22 @@ def main():
                                       weight_decay=0.0)
 
 
-    def step(context_start, start, end):
-        """One window of the protocol: score (no grad), then one AdamW step; returns the score's NLL sum."""
+    def score(context_start, start, end):
+        """The window's NLL sum under the current memory (no grad)."""
         with torch.no_grad():
-            nll = scored_nll(model, ids, context_start, start, end).sum().item()
-        if memory is not None:
-            loss = scored_nll(model, ids, context_start, start, end).mean()
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            loss_value = loss.item()
-            if not math.isfinite(loss_value):
-                sys.exit(f"error: training loss {loss_value} in a profiled window")
-        return nll
+            return scored_nll(model, ids, context_start, start, end).sum().item()
+
+    def train(context_start, start, end, where):
+        """One AdamW step on the window's NTP loss."""
+        if memory is None:
+            return
+        loss = scored_nll(model, ids, context_start, start, end).mean()
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            sys.exit(f"error: training loss {loss_value} {where}")
 
     torch.cuda.reset_peak_memory_stats()
     score_ms, train_ms, warmup_ms, nll_sum, scored = [], [], [], 0.0, 0
@@ -174,17 +177,9 @@ def main():
             model.model = torch.compile(model.model, mode="reduce-overhead")
         torch.cuda.synchronize()
         t0 = time.perf_counter()
-        with torch.no_grad():
-            nll = scored_nll(model, ids, context_start, start, end).sum().item()
+        nll = score(context_start, start, end)
         t1 = time.perf_counter()
-        if memory is not None:
-            loss = scored_nll(model, ids, context_start, start, end).mean()
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            loss_value = loss.item()
-            if not math.isfinite(loss_value):
-                sys.exit(f"error: training loss {loss_value} at window {index}")
+        train(context_start, start, end, f"at window {index}")
         torch.cuda.synchronize()
         t2 = time.perf_counter()
         print(f"window {index}: score {(t1 - t0) * 1e3:.1f} ms, train {(t2 - t1) * 1e3:.1f} ms", file=sys.stderr)
@@ -203,7 +198,8 @@ def main():
         again = plan[-args.profile_windows:]
         with profile(activities=[ProfilerActivity.CUDA]) as prof:
             for context_start, start, end in again:
-                step(context_start, start, end)
+                score(context_start, start, end)
+                train(context_start, start, end, "in a profiled window")
             torch.cuda.synchronize()
         kernel_us = sum(e.self_device_time_total for e in prof.key_averages())
         kernel_ms = kernel_us / 1e3 / len(again)
