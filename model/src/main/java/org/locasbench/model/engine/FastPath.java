@@ -158,13 +158,21 @@ public final class FastPath {
                     + "libtorch (`bash native/build.sh`) or unset " + source);
         }
         String built = NativeTorch.buildInfo();
-        String builtVersion = built.split(" ")[1];
-        if (!versionCore(builtVersion).equals(versionCore(djlTorch))) {
+        requireSameTorch(built, djlTorch, library, source);
+        return new Status(library, built, NativeTorch.hasCuda(), levers);
+    }
+
+    /**
+     * A library built against another libtorch than DJL's may load (same sonames) and then crash on a struct that
+     * changed: refused, naming both versions and the fix. {@code built} is the library's "torch X.Y.Z cuda|cpu".
+     */
+    static void requireSameTorch(String built, String djlTorch, Path library, String source) {
+        String[] parts = built.split(" ");
+        if (parts.length < 2 || !versionCore(parts[1]).equals(versionCore(djlTorch))) {
             throw new IllegalArgumentException("native library " + library + " was built against " + built + " but DJL "
                     + "runs libtorch " + djlTorch + "; rebuild it against that libtorch (`bash native/build.sh` with "
                     + "its Python) or unset " + source);
         }
-        return new Status(library, built, NativeTorch.hasCuda(), levers);
     }
 
     /** "2.11.0+cu130" -> "2.11.0". */

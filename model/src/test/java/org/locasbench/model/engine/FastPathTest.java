@@ -65,6 +65,16 @@ class FastPathTest {
     }
 
     @Test
+    void aLibraryBuiltAgainstAnotherLibtorchIsRefusedNamingBoth() {
+        Path lib = Path.of("/opt/lb/liblocasbench_native.so");
+        FastPath.requireSameTorch("torch 2.11.0 cuda", "2.11.0+cu130", lib, "-D" + FastPath.LIBRARY_PROPERTY);
+        assertThatThrownBy(() -> FastPath.requireSameTorch("torch 2.11.0 cuda", "2.7.1", lib, "LOCAS_NATIVE_LIBRARY"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(lib.toString())
+                .hasMessageContaining("built against torch 2.11.0 cuda").hasMessageContaining("runs libtorch 2.7.1")
+                .hasMessageContaining("native/build.sh").hasMessageContaining("unset LOCAS_NATIVE_LIBRARY");
+    }
+
+    @Test
     void leverListsAreParsedStrictly() {
         assertThat(FastPath.parseLevers("all")).isEqualTo(EnumSet.allOf(FastPath.Lever.class));
         assertThat(FastPath.parseLevers(null)).isEqualTo(EnumSet.allOf(FastPath.Lever.class));
