@@ -50,7 +50,7 @@ if cmake -S "$HERE" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="
 else
   log "CMake build failed (see $OUT/configure.log, $OUT/build.log); compiling with g++ directly"
   tail -5 "$OUT/configure.log" >&2 || true
-  flags=(-O2 -std=c++17 -shared -fPIC -D_GLIBCXX_USE_CXX11_ABI="$TORCH_ABI" -I"$JNI_INCLUDE_DIR"
+  flags=(-O2 -std=c++17 -shared -fPIC -Wl,-z,now -D_GLIBCXX_USE_CXX11_ABI="$TORCH_ABI" -I"$JNI_INCLUDE_DIR"
          -I"$JNI_INCLUDE_DIR/linux")
   IFS=: read -r -a incs <<<"$TORCH_INCS"
   for i in "${incs[@]}"; do flags+=(-I"$i"); done

@@ -11,6 +11,7 @@
 #include <torch/autograd.h>
 #include <torch/version.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,8 @@ R guarded(JNIEnv* env, R fallback, F body) {
     throwJava(env, e.what_without_backtrace());
   } catch (const std::exception& e) {
     throwJava(env, e.what());
+  } catch (...) {
+    throwJava(env, "unknown C++ exception in the native library");
   }
   return fallback;
 }
@@ -60,6 +63,7 @@ std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
   std::vector<at::Tensor> out;
   out.reserve(n);
   for (jlong h : raw) {
+    TORCH_CHECK(h != 0, "a null tensor handle");
     out.push_back(tensor(h));
   }
   return out;
@@ -67,12 +71,13 @@ std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
 
 // -log softmax(hidden W^T)[target] per position, the vocabulary's logits made chunk by chunk and never kept: the
 // forward keeps only its inputs, the backward makes each chunk's logits again (one more LM-head matmul) and turns
-// them into d hidden = (softmax - onehot(target)) * grad W. fp16 hidden/weight give fp32 logits per chunk. The
+// them into d hidden = (softmax - onehot(target)) * grad W. Logits are fp32 per chunk under fp16 (fp64 stays). The
 // weight is frozen (no gradient): a weight that requires one is refused.
 struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& hidden, const at::Tensor& weight,
                             const at::Tensor& targets, int64_t chunk) {
     TORCH_CHECK(!weight.requires_grad(), "linearNll: the LM-head weight must be frozen");
+    TORCH_CHECK(chunk > 0, "linearNll: chunk must be positive, got ", chunk);
     TORCH_CHECK(hidden.dim() == 2 && targets.dim() == 1 && hidden.size(0) == targets.size(0), "linearNll: hidden ",
                 hidden.sizes(), " and targets ", targets.sizes(), " (want [N, d] and [N])");
     ctx->save_for_backward({hidden, targets});
@@ -80,10 +85,11 @@ struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
     ctx->saved_data["chunk"] = chunk;
     at::NoGradGuard off;
     int64_t n = hidden.size(0);
-    at::Tensor out = at::empty({n}, hidden.options().dtype(at::kFloat));
+    const auto acc = at::promote_types(hidden.scalar_type(), at::kFloat);  // fp16 -> fp32, fp64 stays fp64
+    at::Tensor out = at::empty({n}, hidden.options().dtype(acc));
     for (int64_t from = 0; from < n; from += chunk) {
       int64_t to = std::min(n, from + chunk);
-      at::Tensor logits = at::matmul(hidden.slice(0, from, to), weight.t()).to(at::kFloat);
+      at::Tensor logits = at::matmul(hidden.slice(0, from, to), weight.t()).to(acc);
       at::Tensor target = targets.slice(0, from, to).unsqueeze(1);
       out.slice(0, from, to).copy_(logits.logsumexp(-1) - logits.gather(1, target).squeeze(1));
     }
@@ -100,9 +106,10 @@ struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
     const at::Tensor& grad = grads[0];
     int64_t n = hidden.size(0);
     at::Tensor gradHidden = at::empty_like(hidden);
+    const auto acc = at::promote_types(hidden.scalar_type(), at::kFloat);
     for (int64_t from = 0; from < n; from += chunk) {
       int64_t to = std::min(n, from + chunk);
-      at::Tensor probs = at::matmul(hidden.slice(0, from, to), weight.t()).to(at::kFloat).softmax(-1);
+      at::Tensor probs = at::matmul(hidden.slice(0, from, to), weight.t()).to(acc).softmax(-1);
       at::Tensor target = targets.slice(0, from, to).unsqueeze(1);
       probs.scatter_add_(1, target, at::full({to - from, 1}, -1.0f, probs.options()));
       probs.mul_(grad.slice(0, from, to).unsqueeze(1));
@@ -117,6 +124,10 @@ struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
 // default stream); replays run on the caller's current stream.
 struct Graph {
   at::cuda::CUDAGraph graph;
+  // the graph's memory pool, by a handle of our own (as torch.cuda.graph(pool=graph_pool_handle())): CUDAGraph::pool()
+  // answers only after a successful capture, and a failed one must still hand its pool back
+  at::cuda::MempoolId_t pool = at::cuda::graph_pool_handle();
+  c10::DeviceIndex device = 0;
   bool captured = false;
 };
 
@@ -125,6 +136,7 @@ struct Graph {
 struct StreamSwap {
   c10::cuda::CUDAStream side;
   c10::cuda::CUDAStream previous;
+  c10::DeviceIndex previousDevice;
 };
 #endif
 
@@ -132,7 +144,7 @@ struct StreamSwap {
 
 extern "C" {
 
-// "torch 2.11.0 cuda" / "torch 2.13.0 cpu": the libtorch this library was compiled against and whether it has CUDA.
+// "torch 2.11.0 cuda cxx11abi=1": the libtorch this library was compiled against, whether it has CUDA, its C++ ABI.
 JNIEXPORT jstring JNICALL Java_org_locasbench_model_engine_NativeTorch_buildInfo(JNIEnv* env, jclass) {
   std::string info = "torch " + std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                      std::to_string(TORCH_VERSION_PATCH);
@@ -141,6 +153,7 @@ JNIEXPORT jstring JNICALL Java_org_locasbench_model_engine_NativeTorch_buildInfo
 #else
   info += " cpu";
 #endif
+  info += " cxx11abi=" + std::to_string(_GLIBCXX_USE_CXX11_ABI);
   return env->NewStringUTF(info.c_str());
 }
 
@@ -259,33 +272,36 @@ JNIEXPORT jboolean JNICALL Java_org_locasbench_model_engine_NativeTorch_hasCuda(
   throwJava(env, "this build of the native library has no CUDA (rebuild native/ against a CUDA libtorch)");
 #endif
 
-// Makes a pool stream of device `device` this thread's current stream (after it waits for the current one);
-// returns a handle for leaveSideStream.
+// Makes a pool stream of device `device` (and that device) this thread's current ones, after the stream waits for the
+// work queued on the current one; returns a handle for leaveSideStream.
 JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_enterSideStream(JNIEnv* env, jclass,
                                                                                     jint device) {
   LOCAS_CUDA_ONLY(return guarded<jlong>(env, 0, [&] {
-    c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(device));
-    auto previous = c10::cuda::getCurrentCUDAStream();
-    auto side = c10::cuda::getStreamFromPool(false, static_cast<c10::DeviceIndex>(device));
+    auto index = static_cast<c10::DeviceIndex>(device);
+    c10::DeviceIndex previousDevice = c10::cuda::current_device();
+    c10::cuda::set_device(index);
+    auto previous = c10::cuda::getCurrentCUDAStream(index);
+    auto side = c10::cuda::getStreamFromPool(false, index);
     cudaEvent_t ready;
     C10_CUDA_CHECK(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming));
     C10_CUDA_CHECK(cudaEventRecord(ready, previous.stream()));
     C10_CUDA_CHECK(cudaStreamWaitEvent(side.stream(), ready, 0));
     C10_CUDA_CHECK(cudaEventDestroy(ready));
     c10::cuda::setCurrentCUDAStream(side);
-    return reinterpret_cast<jlong>(new StreamSwap{side, previous});
+    return reinterpret_cast<jlong>(new StreamSwap{side, previous, previousDevice});
   });)
   return 0;
 }
 
-// Waits for the side stream's work and makes the replaced stream current again.
+// Makes the replaced stream and device current again first (whatever happens next), then waits for the side stream's
+// work; a CUDA error surfaces after the restore.
 JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_leaveSideStream(JNIEnv* env, jclass,
                                                                                    jlong handle) {
   LOCAS_CUDA_ONLY(guarded<int>(env, 0, [&] {
-    auto* swap = reinterpret_cast<StreamSwap*>(handle);
-    swap->side.synchronize();
+    std::unique_ptr<StreamSwap> swap(reinterpret_cast<StreamSwap*>(handle));
     c10::cuda::setCurrentCUDAStream(swap->previous);
-    delete swap;
+    c10::cuda::set_device(swap->previousDevice);
+    C10_CUDA_CHECK(cudaStreamSynchronize(swap->side.stream()));
     return 0;
   });)
 }
@@ -311,9 +327,10 @@ JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphBegin(J
     auto* g = reinterpret_cast<Graph*>(graph);
     TORCH_CHECK(c10::cuda::getCurrentCUDAStream() != c10::cuda::getDefaultCUDAStream(),
                 "graphBegin: the current stream is the default stream (call enterSideStream first)");
+    g->device = c10::cuda::current_device();
     // global mode (torch.cuda.graph's default): an unsafe call from any thread, the autograd engine's device thread
     // that runs the backward pass on this stream included, invalidates the capture instead of corrupting it
-    g->graph.capture_begin();
+    g->graph.capture_begin(g->pool);
     return 0;
   });)
 }
@@ -342,7 +359,19 @@ JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphAbort(J
       }
     }
     cudaGetLastError();
-    delete reinterpret_cast<Graph*>(graph);
+    auto* g = reinterpret_cast<Graph*>(graph);
+    // capture_end throws before it stops routing allocations to the graph's pool (and the Java side may never have
+    // reached it): stop routing and hand the pool back here; if capture_end got that far, its destructor releases it
+    bool routed = true;
+    try {
+      c10::cuda::CUDACachingAllocator::endAllocateToPool(g->device, g->pool);
+    } catch (const c10::Error&) {
+      routed = false;
+    }
+    if (routed) {
+      c10::cuda::CUDACachingAllocator::releasePool(g->device, g->pool);
+    }
+    delete g;
     return 0;
   });)
 }

@@ -83,9 +83,9 @@ public final class SpeedCommand implements Callable<Integer> {
             long[] ids = Arrays.copyOf(tokens.ids(), needed);
             List<Window> plan = WindowPlan.of(ids.length, windowSize, contextSize);
             Device device = model.manager().getDevice();
-            // GPU time of each window: CUDA events at the end of one window's listener and the next one's, on the
-            // stream the windows run on (needs the native library; null otherwise)
-            GpuTimer timer = device.isGpu() && FastPath.status().loaded() ? new GpuTimer() : null;
+            // GPU timeline span of each window: CUDA events at the end of one window's listener and the next one's, on
+            // the stream the windows run on (kernels plus any idle gaps; needs a CUDA build of the native library)
+            GpuTimer timer = device.isGpu() && FastPath.status().cuda() ? new GpuTimer() : null;
             List<Double> gpuMs = new java.util.ArrayList<>();
             StreamingProtocol.Run run;
             try {

@@ -21,8 +21,9 @@ import org.locasbench.model.engine.FusedOps;
 /**
  * The fast path's NTP training step ({@code FastPath.Lever.CUDA_GRAPH}): forward with the window's per-token NLL
  * (the score), backward, the fused AdamW update and the parameters' finiteness check, captured once per window shape
- * as one CUDA graph and replayed for every later window of that shape. The first window of a shape runs eagerly (the
- * warm-up that makes the gradients, moments, constants and cuBLAS workspaces the capture then reuses). Per replay
+ * as one CUDA graph and replayed for every later step of that shape. The first step of a shape runs eagerly (the
+ * warm-up that makes the gradients, moments, constants and cuBLAS workspaces the capture then reuses; with several
+ * steps per window the capture can thus happen at the first window's second step). Per replay
  * the host only copies the window's ids into the graph's input and reads back the NLL, the loss and two flags, so a
  * window costs one launch instead of thousands of kernel calls through JNI.
  *
@@ -158,7 +159,7 @@ final class GraphedStep implements AutoCloseable {
                 sum.attach(scope);
                 sums.add(sum);
             }
-            NDArray total = NDArrays.stack(sums).sum();
+            NDArray total = NDArrays.stack(sums).toType(DataType.FLOAT64, false).sum(); // as the eager check
             NDArray bad = total.isNaN().logicalOr(total.isInfinite()).toType(DataType.FLOAT32, false);
             c.nll = keep(nll.stopGradient(), c);
             c.loss = keep(loss.stopGradient(), c);

@@ -329,12 +329,9 @@ public final class TestTimeTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (graphed != null) {
-            graphed.close();
+        try (AdamW o = optimizer; CudaGraph.SideStream s = stream; GraphedStep g = graphed) {
+            // closed in reverse: the graphs, then the stream (restored before it waits), then the optimiser's state;
+            // if one fails the others are still closed
         }
-        if (stream != null) {
-            stream.close();
-        }
-        optimizer.close();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.locasbench.harness.protocol.Window;
 import org.locasbench.harness.protocol.WindowPlan;
 import org.locasbench.harness.protocol.WindowScorer;
@@ -37,19 +38,24 @@ import org.locasbench.model.engine.FastPath.Lever;
  * with {@code -Dlocas.fastpath.cpu=true} (the fused kernels), on a GPU runner with {@code -Dlocas.test.device=gpu}
  * (all levers). The fp16 bounds on the fast path are Fp16ParityTest's and Fp16TrainingTest's, run there the same way.
  */
+@EnabledIf(value = "runsHere", disabledReason = "no native library named (-Dlocas.native.library) for a GPU "
+        + "(-Dlocas.test.device=gpu) or the CPU (-Dlocas.fastpath.cpu=true): the fast path is tested on the GPU runner "
+        + "(README: GPU fast path)")
 class FastPathParityTest {
     static Qwen3Model model;
     static long[] book;
     static Device device;
 
+    /** Where the native library is named and its arrays are on a GPU (or the CPU, with locas.fastpath.cpu). */
+    static boolean runsHere() {
+        boolean named = System.getProperty(FastPath.LIBRARY_PROPERTY) != null
+                || System.getenv(FastPath.LIBRARY_ENV) != null;
+        return named && (TestData.testDevice().isGpu() || Boolean.getBoolean(FastPath.CPU_PROPERTY));
+    }
+
     @BeforeAll
     static void load() {
-        assumeTrue(System.getProperty(FastPath.LIBRARY_PROPERTY) != null || System.getenv(FastPath.LIBRARY_ENV) != null,
-                "skipped: no native library named (-D" + FastPath.LIBRARY_PROPERTY + "); the fast path is tested on "
-                        + "the GPU runner (README: GPU fast path)");
         device = TestData.testDevice();
-        assumeTrue(device.isGpu() || Boolean.getBoolean(FastPath.CPU_PROPERTY), "skipped: CPU arrays and no -D"
-                + FastPath.CPU_PROPERTY + "=true");
         model = Qwen3Model.load(TestData.bundledModel(), Precision.FP32, device);
         book = TestTraining.book10146(6 * 128);
     }

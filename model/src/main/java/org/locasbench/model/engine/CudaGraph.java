@@ -35,10 +35,22 @@ public final class CudaGraph implements AutoCloseable {
             body.run();
             NativeTorch.graphEnd(h);
         } catch (RuntimeException e) {
-            NativeTorch.graphAbort(h);
+            abort(h, e);
             throw new CaptureFailed("CUDA graph capture failed: " + e.getMessage(), e);
+        } catch (Error e) {
+            abort(h, e);
+            throw e;
         }
         return new CudaGraph(h);
+    }
+
+    /** Leaves capture mode; a failure of that is attached to the error that caused the abort, not thrown over it. */
+    private static void abort(long handle, Throwable cause) {
+        try {
+            NativeTorch.graphAbort(handle);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     public void replay() {

@@ -35,7 +35,11 @@ public final class FastPath {
         LINEAR_NLL,
         /** {@code at::_fused_adamw_}: one call for every parameter, step and lr on the device. */
         FUSED_ADAMW,
-        /** The whole training step (forward, backward, AdamW) captured once as a CUDA graph and replayed per window. */
+        /**
+         * The whole training step (forward, backward, AdamW) captured once as a CUDA graph and replayed per window; the
+         * graph always holds the fused update (the eager one takes host scalars a graph would freeze), whatever
+         * {@link #FUSED_ADAMW} says.
+         */
         CUDA_GRAPH;
 
         public String key() {

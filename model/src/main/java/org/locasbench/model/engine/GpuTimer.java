@@ -1,8 +1,8 @@
 package org.locasbench.model.engine;
 
 /**
- * GPU time between two points of this thread's current stream (a pair of CUDA events): what the kernels took, whatever
- * the host did meanwhile. {@link #elapsedMs} waits for the stop event.
+ * GPU timeline span between two points of this thread's current stream (a pair of CUDA events): the kernels queued in
+ * between plus any time the stream sat idle waiting for the host. {@link #elapsedMs} waits for the stop event.
  */
 public final class GpuTimer implements AutoCloseable {
     private final long start = NativeTorch.eventNew();

@@ -67,7 +67,8 @@ public final class TorchOps {
 
     /** Every element of {@code array} set to 0 in place (NaN-safe: an assignment, not arithmetic). */
     public static void zeroInPlace(NDArray array) {
-        array.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
+        // a shared constant as the value: DJL's set(index, Number) makes (and never frees) a device scalar per call
+        array.set(new ai.djl.ndarray.index.NDIndex("..."), org.locasbench.model.adapter.Scoped.scalar(array, 0));
     }
 
     /**
