@@ -67,8 +67,9 @@ def make_ids(book, tokenizer, count, path):
     path.write_text(json.dumps(ids[:count]))
 
 
-def run(name, command, out, timeout, env=None):
-    """Runs one side; its stderr goes to NAME.log, its JSON to NAME.json; returns the JSON plus the peak MiB."""
+def run(name, command, out, timeout, env=None, extra=None):
+    """Runs one side; its stderr goes to NAME.log, its JSON to NAME.json; returns the JSON plus the peak MiB and the
+    entries of `extra` (written into NAME.json too)."""
     log = out / f"{name}.log"
     print(f"[race] {name}: {' '.join(map(str, command))}", file=sys.stderr, flush=True)
     with PeakGpuMemory() as peak, open(log, "w") as err:
@@ -81,6 +82,7 @@ def run(name, command, out, timeout, env=None):
         sys.exit(f"error: {name} exited with {done.returncode}; see {log}:\n" + log.read_text()[-3000:])
     result = json.loads((out / f"{name}.json").read_text())
     result["peak_gpu_memory_mib"] = peak.peak
+    result.update(extra or {})
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
 
@@ -143,11 +145,9 @@ def main():
         if args.native_library:
             opts += f" -Dlocas.native.library={args.native_library} -Dlocas.fastpath={levers}"
         env = {**os.environ, "LOCAS_JAVA_OPTS": opts.strip()}
-        r = run(name, [args.java, "speed", "--random-weights", "--precision", "fp16", "--device", "gpu",
-                       *method_flags, *flags(width)], out, args.run_timeout, env)
-        r["levers"] = levers if args.native_library else "(no native library)"
-        (out / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
-        return r
+        return run(name, [args.java, "speed", "--random-weights", "--precision", "fp16", "--device", "gpu",
+                          *method_flags, *flags(width)], out, args.run_timeout, env,
+                   {"levers": levers if args.native_library else "(no native library)"})
 
     for shape in args.shapes.split(","):
         model = HERE / "models" / shape

@@ -74,6 +74,12 @@ std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
 // them into d hidden = (softmax - onehot(target)) * grad W. Logits are fp32 per chunk under fp16 (fp64 stays). The
 // weight is frozen (no gradient): a weight that requires one is refused.
 struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
+  // logits [to - from, V] of positions from..to-1 in the accumulation dtype
+  static at::Tensor logits(const at::Tensor& hidden, const at::Tensor& weight, int64_t from, int64_t to,
+                           at::ScalarType acc) {
+    return at::matmul(hidden.slice(0, from, to), weight.t()).to(acc);
+  }
+
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& hidden, const at::Tensor& weight,
                             const at::Tensor& targets, int64_t chunk) {
     TORCH_CHECK(!weight.requires_grad(), "linearNll: the LM-head weight must be frozen");
@@ -89,9 +95,9 @@ struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
     at::Tensor out = at::empty({n}, hidden.options().dtype(acc));
     for (int64_t from = 0; from < n; from += chunk) {
       int64_t to = std::min(n, from + chunk);
-      at::Tensor logits = at::matmul(hidden.slice(0, from, to), weight.t()).to(acc);
+      at::Tensor chunkLogits = logits(hidden, weight, from, to, acc);
       at::Tensor target = targets.slice(0, from, to).unsqueeze(1);
-      out.slice(0, from, to).copy_(logits.logsumexp(-1) - logits.gather(1, target).squeeze(1));
+      out.slice(0, from, to).copy_(chunkLogits.logsumexp(-1) - chunkLogits.gather(1, target).squeeze(1));
     }
     return out;
   }
@@ -109,7 +115,7 @@ struct ChunkedLinearNll : public torch::autograd::Function<ChunkedLinearNll> {
     const auto acc = at::promote_types(hidden.scalar_type(), at::kFloat);
     for (int64_t from = 0; from < n; from += chunk) {
       int64_t to = std::min(n, from + chunk);
-      at::Tensor probs = at::matmul(hidden.slice(0, from, to), weight.t()).to(acc).softmax(-1);
+      at::Tensor probs = logits(hidden, weight, from, to, acc).softmax(-1);
       at::Tensor target = targets.slice(0, from, to).unsqueeze(1);
       probs.scatter_add_(1, target, at::full({to - from, 1}, -1.0f, probs.options()));
       probs.mul_(grad.slice(0, from, to).unsqueeze(1));

@@ -113,8 +113,8 @@ public final class SpeedCommand implements Callable<Integer> {
                     .put("model", dir.toString()).put("random_weights", modelOptions.randomWeights)
                     .put("parameters", model.parameterCount()).put("precision", model.precision().name().toLowerCase())
                     .put("device", common.run().devices().get(0)).put("window", windowSize).put("context", contextSize)
-                    .put("width", method.equals("locas") ? common.locas().width() : 0)
-                    .put("lora_rank", method.equals("lora") ? common.lora().rank() : 0).put("lr", config.learningRate())
+                    .put("width", chosen == org.locasbench.harness.config.Method.LOCAS ? common.locas().width() : 0)
+                    .put("lora_rank", chosen == org.locasbench.harness.config.Method.LORA ? common.lora().rank() : 0).put("lr", config.learningRate())
                     .put("steps_per_window", config.stepsPerWindow()).put("warmup_windows", warmup)
                     .put("timed_windows", windows).put("mean_nll", run.meanNll());
             json.putObject("shape").put("layers", c.numHiddenLayers()).put("hidden", c.hiddenSize())

@@ -164,15 +164,9 @@ public final class AdamW implements AutoCloseable {
     /** Forgets every moment and the step count, as a newly made optimiser (Temp-LoRA's per-window AdamW). */
     public void reset() {
         // zeroed in place, not replaced: a CUDA graph that holds the fused update keeps reading these same arrays
-        boolean fused = FastPath.status().loaded();
         moments.values().forEach(m -> {
-            for (NDArray a : List.of(m.first(), m.second())) {
-                if (fused) {
-                    FusedOps.fill(a, 0); // one kernel, no host-to-device copy
-                } else {
-                    TorchOps.zeroInPlace(a);
-                }
-            }
+            TorchOps.zeroInPlace(m.first());
+            TorchOps.zeroInPlace(m.second());
         });
         steps.clear();
     }

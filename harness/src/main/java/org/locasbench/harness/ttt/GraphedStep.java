@@ -1,8 +1,6 @@
 package org.locasbench.harness.ttt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
@@ -149,23 +147,20 @@ final class GraphedStep implements AutoCloseable {
             NDArray input = Scoped.use(c.ids, scope); // the forward's intermediates belong to scope, not to c.home
             NDArray nll = WindowScorer.scoredNll(model, adapter, input, window);
             NDArray loss = nll.mean();
-            NDArray skipped = loss.isNaN().logicalOr(loss.isInfinite()).toType(DataType.FLOAT32, false);
+            NDArray skipped = nonFinite(loss);
             gc.backward(loss);
             optimizer.fusedUpdate(c.parameters, skipped);
             adapter.afterOptimizerStep();
-            NDList sums = new NDList(c.parameters.size());
-            for (NDArray p : c.parameters) {
-                NDArray sum = p.sum();
-                sum.attach(scope);
-                sums.add(sum);
-            }
-            NDArray total = NDArrays.stack(sums).toType(DataType.FLOAT64, false).sum(); // as the eager check
-            NDArray bad = total.isNaN().logicalOr(total.isInfinite()).toType(DataType.FLOAT32, false);
             c.nll = keep(nll.stopGradient(), c);
             c.loss = keep(loss.stopGradient(), c);
             c.skipped = keep(skipped, c);
-            c.nonFiniteParameters = keep(bad, c);
+            c.nonFiniteParameters = keep(nonFinite(TestTimeTrainer.parameterTotal(c.parameters, scope)), c);
         }
+    }
+
+    /** 1 where the 0-d {@code x} is NaN or Inf, else 0, as a 0-d float (what the fused update's found_inf takes). */
+    private static NDArray nonFinite(NDArray x) {
+        return x.isNaN().logicalOr(x.isInfinite()).toType(DataType.FLOAT32, false);
     }
 
     private static NDArray keep(NDArray a, Captured c) {

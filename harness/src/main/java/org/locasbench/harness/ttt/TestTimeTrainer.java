@@ -175,16 +175,24 @@ public final class TestTimeTrainer implements AutoCloseable {
             score.accept(o.nll());
         }
         if (o.skipped()) {
-            return skipOrStop("training loss " + o.loss() + " at window " + window.index() + " (last finite "
-                    + lastFiniteLoss + "): update skipped", new NonFiniteLossException(window.index(), o.loss(),
-                    lastFiniteLoss));
+            return skipNonFiniteLoss(window, o.loss());
         }
         if (!o.parametersFinite()) {
-            throw new NonFiniteLossException(window.index(), Double.NaN, o.loss(),
-                    "the adapter's parameters became non-finite after the update");
+            throw parametersBecameNonFinite(window, o.loss());
         }
         lastFiniteLoss = o.loss();
         return o.loss();
+    }
+
+    /** The NaN policy for a non-finite training loss {@code v} (the update is not applied either way). */
+    private double skipNonFiniteLoss(Window window, double v) {
+        return skipOrStop("training loss " + v + " at window " + window.index() + " (last finite " + lastFiniteLoss
+                + "): update skipped", new NonFiniteLossException(window.index(), v, lastFiniteLoss));
+    }
+
+    private static NonFiniteLossException parametersBecameNonFinite(Window window, double loss) {
+        return new NonFiniteLossException(window.index(), Double.NaN, loss,
+                "the adapter's parameters became non-finite after the update");
     }
 
     /** The NaN policy: with skip_window one {@code warning:} line and NaN (no update), otherwise {@code stop}. */
@@ -239,9 +247,7 @@ public final class TestTimeTrainer implements AutoCloseable {
                     double v = value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                     if (!Double.isFinite(v)) {
                         adapter.parameters().forEach(org.locasbench.model.engine.TorchOps::zeroGrad);
-                        return skipOrStop("training loss " + v + " at window " + window.index() + " (last finite "
-                                + lastFiniteLoss + "): update skipped", new NonFiniteLossException(window.index(), v,
-                                lastFiniteLoss));
+                        return skipNonFiniteLoss(window, v);
                     }
                     gc.backward(value);
                     loss += v;
@@ -267,18 +273,26 @@ public final class TestTimeTrainer implements AutoCloseable {
             return;
         }
         try (NDManager scope = model.manager().newSubManager()) {
-            NDList sums = new NDList(parameters.size());
-            for (NDArray p : parameters) {
-                NDArray sum = p.sum();
-                sum.attach(scope);
-                sums.add(sum);
-            }
-            NDArray total = NDArrays.stack(sums).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum();
-            if (!Double.isFinite(total.getDouble())) {
-                throw new NonFiniteLossException(window.index(), Double.NaN, loss,
-                        "the adapter's parameters became non-finite after the update");
+            if (!Double.isFinite(parameterTotal(parameters, scope).getDouble())) {
+                throw parametersBecameNonFinite(window, loss);
             }
         }
+    }
+
+    /**
+     * The sum of every parameter's elements, in fp64, on the device (0-d, in {@code scope}): non-finite exactly when
+     * some parameter holds a NaN or Inf. Read on the host by the eager step, kept on the device by a graph's.
+     */
+    static NDArray parameterTotal(List<NDArray> parameters, NDManager scope) {
+        NDList sums = new NDList(parameters.size());
+        for (NDArray p : parameters) {
+            NDArray sum = p.sum();
+            sum.attach(scope);
+            sums.add(sum);
+        }
+        NDArray total = NDArrays.stack(sums).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum();
+        total.attach(scope);
+        return total;
     }
 
     NDArray loss(NDManager scope, long[] ids, Window window) {

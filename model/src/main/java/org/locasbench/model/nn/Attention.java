@@ -50,15 +50,23 @@ public final class Attention {
             k = kv.get(0);
             v = kv.get(1);
         }
-        long keysLength = k.getShape().get(2);
         int group = config.groupSize();
-        if (cache == null && FastPath.on(FastPath.Lever.SDPA, x.getDevice())) {
-            // queries and keys over the same positions: the fused kernel's causal mask is exactly this mask
-            NDArray fused = FusedOps.causalAttention(q, k, v, scaling, group > 1);
-            NDArray context = fused.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
-            return adapter.project(layer, Projection.O, context, w.oProj());
-        }
+        // per head [B, H, T, D]: the fused kernel when queries and keys cover the same positions (its causal mask is
+        // exactly this mask), else the matmul-softmax-matmul below
+        NDArray perHead = cache == null && FastPath.on(FastPath.Lever.SDPA, x.getDevice())
+                ? FusedOps.causalAttention(q, k, v, scaling, group > 1)
+                : weighted(q, k, v, mask, group);
+        NDArray context = perHead.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
+        return adapter.project(layer, Projection.O, context, w.oProj());
+    }
 
+    /** {@code softmax(q k^T / sqrt(d_h) + mask) v} for q [B, H, T, D] and k, v [B, KV, keys, D]: [B, H, T, D]. */
+    private NDArray weighted(NDArray q, NDArray k, NDArray v, NDArray mask, int group) {
+        long batch = q.getShape().get(0);
+        long tokens = q.getShape().get(2);
+        long headDim = q.getShape().get(3);
+        long kvHeads = k.getShape().get(1);
+        long keysLength = k.getShape().get(2);
         // [B, H, T, D] -> [B, KV, G*T, D]: query head h uses key/value head h / G, as transformers' repeat_kv
         NDArray groupedQ = q.reshape(batch, kvHeads, group * tokens, headDim);
         // scaling q (T x D) rather than the scores (T x K) is the same product with far less memory traffic
@@ -67,9 +75,7 @@ public final class Attention {
         // fp16 softmax accumulates in fp32 inside PyTorch's kernel; its fp16 output is what the next matmul takes
         NDArray masked = scores.reshape(batch, kvHeads, group, tokens, keysLength).add(mask);
         NDArray probs = masked.softmax(-1).reshape(batch, kvHeads, group * tokens, keysLength);
-        NDArray context = probs.matMul(v).reshape(batch, heads, tokens, headDim).transpose(0, 2, 1, 3)
-                .reshape(batch, tokens, (long) heads * headDim);
-        return adapter.project(layer, Projection.O, context, w.oProj());
+        return probs.matMul(v).reshape(batch, kvHeads * group, tokens, headDim);
     }
 
     /**
