@@ -32,6 +32,8 @@ public final class LoraAdapter implements TrainableAdapter {
     private TrainingStep step;
     /** Dropout draws so far in this step, per (layer, projection). */
     private int[] draws;
+    /** Whether this step's draws are one stream (a CUDA device's step: {@link #beginStreamStep}). */
+    private boolean streamDraws;
 
     private LoraAdapter(NDManager parent, LoraConfig config) {
         this.manager = parent.newSubManager();
@@ -135,15 +137,31 @@ public final class LoraAdapter implements TrainableAdapter {
         return config.dropout() == 0;
     }
 
-    /** PEFT's lora_dropout on the adapter's input; the mask is keyed by the step and the draw's place in it. */
+    /**
+     * PEFT's lora_dropout on the adapter's input; the mask is keyed by the step and the draw's place in it, or (a
+     * stream step) is the generator's next draw, which the caller seeded with the step's stream key.
+     */
     private NDArray dropout(int layer, Projection projection, NDArray x) {
+        if (streamDraws) {
+            return TorchOps.dropoutNextDraw(x, config.dropout());
+        }
         int draw = draws[layer * Projection.values().length + projection.ordinal()]++;
         return TorchOps.dropout(x, config.dropout(), step.key(layer, projection, draw));
     }
 
     @Override
     public void beginStep(TrainingStep step) {
+        begin(step, false);
+    }
+
+    @Override
+    public void beginStreamStep(TrainingStep step) {
+        begin(step, true);
+    }
+
+    private void begin(TrainingStep step, boolean stream) {
         this.step = step;
+        this.streamDraws = stream;
         this.draws = new int[layers.size() * Projection.values().length];
     }
 

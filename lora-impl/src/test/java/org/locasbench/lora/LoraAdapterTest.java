@@ -18,6 +18,7 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.TrainingStep;
+import org.locasbench.model.engine.TorchOps;
 import org.locasbench.model.safetensors.SafetensorsFile;
 import org.locasbench.model.safetensors.StoredType;
 
@@ -105,6 +106,41 @@ class LoraAdapterTest {
             assertThat(first).isNotEqualTo(scored).isNotEqualTo(secondPass).isNotEqualTo(otherWindow);
             assertThat(model.logits(input, 0, lora, null).toFloatArray()).as("no dropout when scoring")
                     .isEqualTo(scored);
+        }
+    }
+
+    /**
+     * A stream step (the CUDA scheme, which a graph replays): its masks are the generator's draws after seeding it with
+     * the step's stream key, so they repeat for the same key whatever drew before, differ for another step, and a
+     * second forward inside the same seeding draws new masks (draws follow each other, none is keyed on its own).
+     */
+    @Test
+    void streamStepMasksFollowTheStepsStreamKey() {
+        try (Qwen3Model model = Qwen3Model.load(TINY); NDManager scope = model.manager().newSubManager();
+                LoraAdapter lora = LoraAdapter.create(model, new LoraConfig(4, 4, 0.5, EnumSet.allOf(Projection.class),
+                        1))) {
+            randomizeB(lora, 2);
+            NDArray input = scope.create(ids(), new Shape(1, 24));
+            float[] scored = model.logits(input, 0, lora, null).toFloatArray();
+            TrainingStep step = new TrainingStep(0, 3, 0);
+            lora.beginStreamStep(step);
+            float[][] twice = TorchOps.seeded(step.streamKey(), () -> new float[][] {
+                model.logits(input, 0, lora, null).toFloatArray(), model.logits(input, 0, lora, null).toFloatArray()});
+            scope.randomUniform(0, 1, new Shape(1000));
+            float[] replayed = TorchOps.seeded(step.streamKey(), () -> model.logits(input, 0, lora, null)
+                    .toFloatArray());
+            TrainingStep next = new TrainingStep(0, 3, 1);
+            lora.beginStreamStep(next);
+            float[] nextStep = TorchOps.seeded(next.streamKey(), () -> model.logits(input, 0, lora, null)
+                    .toFloatArray());
+            lora.beginStep(step);
+            float[] keyedPerDraw = model.logits(input, 0, lora, null).toFloatArray();
+            lora.endTraining();
+            assertThat(replayed).isEqualTo(twice[0]);
+            assertThat(twice[0]).isNotEqualTo(scored).isNotEqualTo(twice[1]).isNotEqualTo(nextStep)
+                    .isNotEqualTo(keyedPerDraw);
+            assertThat(step.streamKey()).isNotEqualTo(next.streamKey())
+                    .isNotEqualTo(new TrainingStep(1, 3, 0).streamKey());
         }
     }
 

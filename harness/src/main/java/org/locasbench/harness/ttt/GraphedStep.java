@@ -13,8 +13,10 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.GradientScope;
 import org.locasbench.model.adapter.Scoped;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.model.engine.CudaGraph;
 import org.locasbench.model.engine.FusedOps;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * The fast path's NTP training step ({@code FastPath.Lever.CUDA_GRAPH}): forward with the window's per-token NLL
@@ -86,7 +88,7 @@ final class GraphedStep implements AutoCloseable {
      * null when the step must run eagerly: the shape's first window, too many shapes, parameters whose update counts
      * differ, or captures switched off after a failure.
      */
-    Outcome run(long[] ids, Window window, double lrScale, boolean readScore) {
+    Outcome run(long[] ids, Window window, TrainingStep step, double lrScale, boolean readScore) {
         if (disabled) {
             return null;
         }
@@ -103,7 +105,7 @@ final class GraphedStep implements AutoCloseable {
                 return null;
             }
             optimizer.prepareFused(parameters, lrScale); // the device step, lr and moments exist before the capture
-            c = capture(shape, window, parameters);
+            c = capture(shape, window, step, parameters);
             if (c == null) {
                 return null;
             }
@@ -111,7 +113,15 @@ final class GraphedStep implements AutoCloseable {
         }
         FusedOps.copyInto(c.ids, Arrays.copyOfRange(ids, window.contextStart(), window.end())); // same storage
         optimizer.prepareFused(parameters, lrScale);
-        c.graph.replay();
+        if (adapter.trainsOnTheScoringForward()) {
+            c.graph.replay();
+        } else { // the recorded draws (dropout) follow the generator's seed at the replay: this step's stream key
+            CudaGraph graph = c.graph;
+            TorchOps.seeded(step.streamKey(), () -> {
+                graph.replay();
+                return null;
+            });
+        }
         replays++;
         float[] nll = readScore ? c.nll.toFloatArray() : null;
         double loss = c.loss.getFloat();
@@ -126,11 +136,11 @@ final class GraphedStep implements AutoCloseable {
         return replays;
     }
 
-    private Captured capture(Geometry shape, Window window, List<NDArray> parameters) {
+    private Captured capture(Geometry shape, Window window, TrainingStep step, List<NDArray> parameters) {
         Captured c = new Captured(model.manager().newSubManager(), List.copyOf(parameters));
         c.ids = c.home.zeros(new ai.djl.ndarray.types.Shape(1, shape.length()), DataType.INT64);
         try {
-            c.graph = CudaGraph.capture(() -> body(c, window));
+            c.graph = CudaGraph.capture(() -> body(c, window, step));
             return c;
         } catch (CudaGraph.CaptureFailed e) {
             System.err.println("warning: " + e.getMessage() + "; the training steps run eagerly from here on");
@@ -141,8 +151,12 @@ final class GraphedStep implements AutoCloseable {
         }
     }
 
-    /** What the graph holds: the same forward, loss and backward as the eager step, then the device-side update. */
-    private void body(Captured c, Window window) {
+    /**
+     * What the graph holds: the same forward, loss and backward as the eager step, then the device-side update. The
+     * adapter's draws (dropout) are recorded as draws from the generator, placed as the eager stream step places them.
+     */
+    private void body(Captured c, Window window, TrainingStep step) {
+        adapter.beginStreamStep(step);
         try (NDManager scope = model.manager().newSubManager(); GradientScope gc = GradientScope.recording()) {
             NDArray input = Scoped.use(c.ids, scope); // the forward's intermediates belong to scope, not to c.home
             NDArray nll = WindowScorer.scoredNll(model, adapter, input, window);

@@ -19,6 +19,7 @@ import org.locasbench.model.adapter.TrainableAdapter;
 import org.locasbench.model.adapter.TrainingStep;
 import org.locasbench.model.engine.CudaGraph;
 import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.TorchOps;
 
 /**
  * Trains an adapter (Locas memory or LoRA) on one window: {@code stepsPerWindow} AdamW steps on the configured loss,
@@ -33,6 +34,12 @@ public final class TestTimeTrainer implements AutoCloseable {
     private final NonFinitePolicy onNonFinite;
     private double lastFiniteLoss = Double.NaN;
     private int sampledTokens;
+    /**
+     * Whether training steps draw (dropout) as one stream per step seeded with its key ({@link
+     * TrainableAdapter#beginStreamStep}): on CUDA devices, so that an eager step and a CUDA-graph replay of it draw
+     * the same masks; on the CPU every draw has its own key.
+     */
+    private final boolean streamDraws;
     /** The CUDA-graph step and the side stream it needs, when the fast path's graph lever applies; else null. */
     private final GraphedStep graphed;
     private final CudaGraph.SideStream stream;
@@ -68,7 +75,8 @@ public final class TestTimeTrainer implements AutoCloseable {
         this.optimizer = new AdamW(model.manager(), config);
         this.seed = seed;
         this.onNonFinite = onNonFinite;
-        boolean graphs = config.loss() == LossKind.NTP && adapter.trainsOnTheScoringForward()
+        this.streamDraws = !adapter.trainsOnTheScoringForward() && model.manager().getDevice().isGpu();
+        boolean graphs = config.loss() == LossKind.NTP
                 && FastPath.on(FastPath.Lever.CUDA_GRAPH, model.manager().getDevice());
         this.stream = graphs ? new CudaGraph.SideStream(model.manager().getDevice()) : null;
         this.graphed = graphs ? new GraphedStep(model, adapter, optimizer) : null;
@@ -114,7 +122,8 @@ public final class TestTimeTrainer implements AutoCloseable {
         try {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
                 GraphedStep.Outcome replayed = graphed == null ? null
-                        : graphed.run(ids, window, config.schedule().lrScale(s), s == 0 && score != null);
+                        : graphed.run(ids, window, new TrainingStep(seed, window.index(), s),
+                                config.schedule().lrScale(s), s == 0 && score != null);
                 if (replayed != null) {
                     loss = afterReplay(replayed, window, s == 0 ? score : null);
                 } else if (config.loss() == LossKind.GRPO) {
@@ -235,15 +244,21 @@ public final class TestTimeTrainer implements AutoCloseable {
      * {@code trainingMode} false runs the forward without dropout (GRPO: pi must be the policy pi_old sampled).
      */
     private double step(Window window, int index, PartedObjective objective, boolean trainingMode) {
-        if (trainingMode) {
-            adapter.beginStep(new TrainingStep(seed, window.index(), index));
+        TrainingStep key = new TrainingStep(seed, window.index(), index);
+        boolean stream = trainingMode && streamDraws;
+        if (stream) {
+            adapter.beginStreamStep(key);
+        } else if (trainingMode) {
+            adapter.beginStep(key);
         }
         double loss = 0;
         try (NDManager scope = model.manager().newSubManager();
                 GradientScope gc = GradientScope.recording()) {
             for (int part = 0; part < objective.parts(); part++) {
                 try (NDManager partScope = scope.newSubManager()) {
-                    NDArray value = objective.part(part, partScope);
+                    final int p = part;
+                    NDArray value = stream ? TorchOps.seeded(key.streamKey(), () -> objective.part(p, partScope))
+                            : objective.part(part, partScope);
                     double v = value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                     if (!Double.isFinite(v)) {
                         adapter.parameters().forEach(org.locasbench.model.engine.TorchOps::zeroGrad);

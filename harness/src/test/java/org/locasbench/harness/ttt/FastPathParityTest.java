@@ -128,17 +128,27 @@ class FastPathParityTest {
         }
     }
 
+    /**
+     * locas, lora (no dropout), lora-dropout (p = 0.5: masks that visibly move the run if they differ) or temp-lora
+     * (lora-dropout with Temp-LoRA's schedule: a fresh AdamW per window, lr 0 then lr/2, set in place between replays).
+     */
     private static TrainableAdapter adapter(String method, long[] firstIds) {
-        return method.equals("locas")
-                ? Memorizer.memorize(model, firstIds, 16, InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE)
-                : LoraAdapter.create(model, new LoraConfig(4, 8, 0.0, EnumSet.allOf(Projection.class), 3));
+        return switch (method) {
+            case "locas" -> Memorizer.memorize(model, firstIds, 16, InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE);
+            case "lora" -> LoraAdapter.create(model, new LoraConfig(4, 8, 0.0, EnumSet.allOf(Projection.class), 3));
+            case "lora-dropout", "temp-lora" -> LoraAdapter.create(model, new LoraConfig(4, 8, 0.5, EnumSet.allOf(Projection.class),
+                    3));
+            default -> throw new IllegalArgumentException(method);
+        };
     }
 
     @Test
     void aGraphReplayTrainsAsTheEagerSteps() throws Exception {
         assumeTrue(device.isGpu() && FastPath.status().cuda(), "skipped: CUDA graphs need a GPU and a CUDA build");
         Set<Lever> kernels = EnumSet.complementOf(EnumSet.of(Lever.CUDA_GRAPH));
-        for (String method : List.of("locas", "lora")) {
+        // lora-dropout: each replay's masks are its step's stream (the generator seeded with the step's key), the
+        // masks the eager step draws too; a replay that drew elsewhere would move NLL and parameters far past 1e-5
+        for (String method : List.of("locas", "lora", "lora-dropout", "temp-lora")) {
             Trained eager = withLevers(kernels, () -> train(method, 2));
             Trained graphed = withLevers(EnumSet.allOf(Lever.class), () -> train(method, 2));
             System.out.printf("%s graph vs eager on %s: %d of %d steps replayed; NLL diff %.3g, parameters diff %.3g%n",
@@ -155,9 +165,10 @@ class FastPathParityTest {
 
     private record Trained(float[] nll, float[] parameters, int replays, int steps) {}
 
-    /** Six windows of 128 after 128 of context, {@code steps} NTP steps each, the score read off the first. */
+    /** Six windows of 128 after 128 of context, {@code steps} NTP steps each, the score read off the first if it can be. */
     private static Trained train(String method, int steps) {
-        TrainingConfig config = new TrainingConfig(LossKind.NTP, 0.5, 1e-2, 0.9, 0.999, 1e-8, 0.0, steps, 64, 64);
+        TrainingConfig config = new TrainingConfig(LossKind.NTP, 0.5, 1e-2, 0.9, 0.999, 1e-8, 0.0, steps, 64, 64,
+                method.equals("temp-lora") ? OptimizerSchedule.TEMP_LORA : OptimizerSchedule.CONSTANT);
         List<Window> plan = WindowPlan.of(book.length, 128, 128);
         Window first = plan.get(0);
         long[] firstIds = Arrays.copyOfRange(book, first.contextStart(), first.end());
@@ -165,7 +176,12 @@ class FastPathParityTest {
                 TestTimeTrainer trainer = new TestTimeTrainer(model, adapter, config)) {
             List<float[]> scores = new ArrayList<>();
             for (Window w : plan) {
-                trainer.train(book, w, scores::add);
+                if (trainer.scoresOnFirstStep()) {
+                    trainer.train(book, w, scores::add);
+                } else { // dropout: the score is a pass of its own, before the steps
+                    scores.add(WindowScorer.score(model, adapter, book, w));
+                    trainer.train(book, w);
+                }
             }
             List<float[]> params = new ArrayList<>();
             adapter.parameters().forEach(p -> params.add(p.toFloatArray()));

@@ -18,6 +18,15 @@ public interface TrainableAdapter extends LayerAdapter, AutoCloseable {
     default void beginStep(TrainingStep step) {}
 
     /**
+     * {@link #beginStep} for a step whose draws take the generator's next numbers instead of a key per draw: the
+     * caller runs the step's forward inside {@code TorchOps.seeded(step.streamKey(), ...)} (eagerly, or as a CUDA
+     * graph's replay: a capture records draws but may not reseed). Used on CUDA devices.
+     */
+    default void beginStreamStep(TrainingStep step) {
+        beginStep(step);
+    }
+
+    /**
      * Whether a training step's forward computes exactly what scoring computes (no dropout or other training-only
      * randomness), so the window's score can be read off the first step's forward instead of a pass of its own.
      */

@@ -1,10 +1,11 @@
 package org.locasbench.model.adapter;
 
 /**
- * One optimiser step of a test-time-training run, which keys the step's random draws (LoRA dropout masks): a draw's
- * key is a hash of (seed, window, step) and its own place in the step (layer, projection, how often that projection
- * drew before in the step), so it depends on nothing else: not on other draws, threads or workers, and a resumed
- * run replays it.
+ * One optimiser step of a test-time-training run, which keys the step's random draws (LoRA dropout masks). On the CPU a
+ * draw's key is a hash of (seed, window, step) and its own place in the step (layer, projection, how often that
+ * projection drew before in the step); on a CUDA device the step's draws are one stream seeded with
+ * {@link #streamKey()} (a CUDA graph replays draws in the order it recorded them and cannot reseed between them).
+ * Either way a mask depends on nothing else: not on other threads or workers, and a resumed run replays it.
  *
  * @param step the step within the window, from 0
  */
@@ -15,6 +16,19 @@ public record TrainingStep(long seed, int window, int step) {
     public long key(int layer, Projection projection, int draw) {
         long h = mix(seed);
         for (long c : new long[] {window, step, layer, projection.ordinal(), draw}) {
+            h = mix(h + GOLDEN_GAMMA + c);
+        }
+        return h;
+    }
+
+    /**
+     * The key of the step's one stream of draws: on a CUDA device the generator is seeded with it once per step and
+     * the step's draws follow each other in it (what a CUDA graph can record and replay); see
+     * {@link TrainableAdapter#beginStreamStep}.
+     */
+    public long streamKey() {
+        long h = mix(seed ^ 0x53545245414DL); // "STREAM": apart from the per-draw and sampling keys
+        for (long c : new long[] {window, step}) {
             h = mix(h + GOLDEN_GAMMA + c);
         }
         return h;

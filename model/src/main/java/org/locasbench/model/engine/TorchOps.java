@@ -85,4 +85,26 @@ public final class TorchOps {
             return JniUtils.dropout((PtNDArray) x, p, true);
         }
     }
+
+    /**
+     * Training-mode dropout that takes the generator's next numbers, without reseeding it: only inside
+     * {@link #seeded} (or a CUDA-graph capture, which records where the draws sit and may not reseed; each replay
+     * then runs inside {@link #seeded}), so the masks are a function of that call's key and of the draw's place
+     * among the draws after it.
+     */
+    public static NDArray dropoutNextDraw(NDArray x, double p) {
+        return JniUtils.dropout((PtNDArray) x, p, true);
+    }
+
+    /**
+     * Runs {@code body} with libtorch's global generators seeded with {@code key} (offset 0) and held for the whole
+     * body, so draws inside it ({@link #dropoutNextDraw}, a CUDA graph's recorded draws at its replay) depend on the
+     * key alone, whatever other threads do.
+     */
+    public static <T> T seeded(long key, java.util.function.Supplier<T> body) {
+        synchronized (GENERATOR) {
+            JniUtils.setSeed(key);
+            return body.get();
+        }
+    }
 }
