@@ -283,8 +283,9 @@ JNIEXPORT jboolean JNICALL Java_org_locasbench_model_engine_NativeTorch_hasCuda(
 JNIEXPORT jlong JNICALL Java_org_locasbench_model_engine_NativeTorch_enterSideStream(JNIEnv* env, jclass,
                                                                                     jint device) {
   LOCAS_CUDA_ONLY(return guarded<jlong>(env, 0, [&] {
-    auto index = static_cast<c10::DeviceIndex>(device);
     c10::DeviceIndex previousDevice = c10::cuda::current_device();
+    // DJL's "gpu" without an index is id -1: libtorch's current device, as its arrays land there
+    auto index = device < 0 ? previousDevice : static_cast<c10::DeviceIndex>(device);
     c10::cuda::set_device(index);
     auto previous = c10::cuda::getCurrentCUDAStream(index);
     auto side = c10::cuda::getStreamFromPool(false, index);

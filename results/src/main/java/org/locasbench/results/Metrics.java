@@ -17,8 +17,13 @@ public final class Metrics {
     public static final String WALL_SECONDS = "wall_seconds";
     /** Tokens processed per wall second. */
     public static final String TOKENS_PER_SECOND = "tokens_per_second";
-    /** Seconds of the worker's one-time warm-up before its first timed run (not in any wall time). */
+    /** Seconds the worker spent warming up (every window shape once, before a timed run meets it; in no wall time). */
     public static final String WARMUP_SECONDS = "warmup_seconds";
+    /**
+     * Median seconds of one window (its score and its training): the steady cost, without a run's one-off work (the
+     * memory's initialisation at window 0, a CUDA graph's capture) that the wall time includes.
+     */
+    public static final String MEDIAN_WINDOW_SECONDS = "median_window_seconds";
 
     // ---- pg19, ablation (streaming) --------------------------------------------------------------------------------
     /** Book perplexity: exp of the token-weighted mean NLL over every scored token. */

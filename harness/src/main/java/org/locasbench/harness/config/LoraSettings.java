@@ -9,7 +9,8 @@ package org.locasbench.harness.config;
  * @param stepsPerWindow LoRA's own optimiser steps per window (Temp-Lora trains 2 epochs per chunk); null = the
  *     shared {@code training.stepsPerWindow}
  * @param schedule {@code temp_lora}: a fresh AdamW per window with Temp-LoRA's constant-with-warmup over 2 steps;
- *     null = one AdamW for the whole stream at a constant learning rate
+ *     {@code temp_lora_pg19}: one AdamW with that warm-up over the first 2 windows (Temp-LoRA's PG-19 script); null =
+ *     one AdamW for the whole stream at a constant learning rate
  */
 public record LoraSettings(int rank, double alpha, double dropout, java.util.List<String> targets, double lr,
         double epsilon, Integer stepsPerWindow, org.locasbench.harness.ttt.OptimizerSchedule schedule) {

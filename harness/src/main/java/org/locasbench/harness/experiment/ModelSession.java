@@ -8,12 +8,15 @@ import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.hub.ModelLocator;
 import org.locasbench.model.tokenizer.TextTokenizer;
 
-/** A worker's model and tokenizer on one device, warmed up once before the first timed run. */
+/** A worker's model and tokenizer on one device, warmed up on every window shape before a timed run meets it. */
 public final class ModelSession implements AutoCloseable {
     private final Qwen3Model model;
     private final TextTokenizer tokenizer;
     private final String device;
-    private Double warmUpSeconds;
+    private double warmUpSeconds;
+    /** Window shapes (tokens fed, first scored offset) already run once for scoring / for a training step. */
+    private final java.util.Set<java.util.List<Integer>> warmedScoring = new java.util.HashSet<>();
+    private final java.util.Set<java.util.List<Integer>> warmedTraining = new java.util.HashSet<>();
 
     public ModelSession(Qwen3Model model, TextTokenizer tokenizer, String device) {
         this.model = model;
@@ -34,26 +37,41 @@ public final class ModelSession implements AutoCloseable {
     }
 
     /**
-     * Runs, the first time only, what a timed window runs (a scoring forward over {@code context + window} tokens of
-     * {@code ids}, and one training step of a throwaway width-1 Locas memory: backward and AdamW), so that library
-     * start-up (kernel selection, allocator growth, JIT) is not charged to whichever method happens to run first.
-     * Returns the seconds it took (the same number on later calls: reported as {@code warmup_seconds}).
+     * Runs, once for every window shape of {@code plan} (tokens fed, offset of the first scored one) that this session
+     * has not run yet, what a timed window of that shape runs: a scoring forward and, with {@code trains}, one training
+     * step of a throwaway width-1 Locas memory (backward and AdamW). Library start-up is per shape (kernel and
+     * attention-plan selection, allocator growth: up to seconds for a new shape on a GPU), so without this a run's
+     * first window and its short last one would charge it to whichever method met the shape first. Returns the
+     * seconds this session has spent warming up so far (reported as {@code warmup_seconds}, in no wall time).
      */
-    public synchronized double warmUp(long[] ids, int window, int context, org.locasbench.harness.ttt.TrainingConfig
-            training) {
-        if (warmUpSeconds == null) {
-            long t0 = System.nanoTime();
-            int end = Math.min(ids.length, window + context);
-            // the shape of a timed window: `context` earlier tokens (as many as there are), then the new ones
-            var first = new org.locasbench.harness.protocol.Window(0, 0, Math.min(context, end - 1), end);
-            org.locasbench.harness.protocol.WindowScorer.score(model, org.locasbench.model.adapter.LayerAdapter.NONE,
-                    ids, first);
-            try (var memory = org.locasbench.locas.Memorizer.memorize(model, java.util.Arrays.copyOf(ids, end), 1,
-                    org.locasbench.locas.InitStrategy.HIGHEST, 0, org.locasbench.locas.Clipping.REPARAMETERIZE);
-                    var trainer = new org.locasbench.harness.ttt.TestTimeTrainer(model, memory, training)) {
-                trainer.train(ids, first);
+    public synchronized double warmUp(long[] ids, java.util.List<org.locasbench.harness.protocol.Window> plan,
+            boolean trains, org.locasbench.harness.ttt.TrainingConfig training) {
+        long t0 = System.nanoTime();
+        boolean ran = false;
+        for (var w : plan) {
+            var shape = java.util.List.of(w.end() - w.contextStart(), w.firstScored() - w.contextStart());
+            boolean score = warmedScoring.add(shape);
+            boolean train = trains && warmedTraining.add(shape);
+            if (!score && !train) {
+                continue;
             }
-            warmUpSeconds = (System.nanoTime() - t0) / 1e9;
+            ran = true;
+            int length = shape.get(0);
+            int firstScored = shape.get(1);
+            // the same shape at the start of the stream: `firstScored` earlier tokens, then the new ones
+            var same = new org.locasbench.harness.protocol.Window(0, 0, firstScored <= 1 ? 0 : firstScored, length);
+            org.locasbench.harness.protocol.WindowScorer.score(model, org.locasbench.model.adapter.LayerAdapter.NONE,
+                    ids, same);
+            if (train) {
+                try (var memory = org.locasbench.locas.Memorizer.memorize(model, java.util.Arrays.copyOf(ids, length),
+                        1, org.locasbench.locas.InitStrategy.HIGHEST, 0, org.locasbench.locas.Clipping.REPARAMETERIZE);
+                        var trainer = new org.locasbench.harness.ttt.TestTimeTrainer(model, memory, training)) {
+                    trainer.train(ids, same);
+                }
+            }
+        }
+        if (ran) {
+            warmUpSeconds += (System.nanoTime() - t0) / 1e9;
         }
         return warmUpSeconds;
     }

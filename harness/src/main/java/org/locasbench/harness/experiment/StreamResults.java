@@ -65,9 +65,8 @@ final class StreamResults {
         ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
         String name = Result.nameOf(experiment, book.id(), setup.label());
         RunOptions options = setup.runOptions(c, name, ids, model.directory());
-        // once per session, before the first timed run: every method is timed warm, in the same way
-        double warmUp = session.warmUp(ids, c.window().size(), c.window().context(),
-                MethodSetup.of(c, Method.LOCAS).training());
+        // every shape of this plan warm before the timed run (once per session): every method is timed warm, alike
+        double warmUp = session.warmUp(ids, plan, setup.factory() != null, MethodSetup.of(c, Method.LOCAS).training());
         long t0 = System.nanoTime();
         StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(), options,
                 setup.growth(),
@@ -79,6 +78,11 @@ final class StreamResults {
         }
         return record(experiment, name, c, pg19, config, book, session, setup, run.windows(), added, seconds,
                 ids.length).withMetric(Metrics.WARMUP_SECONDS, warmUp);
+    }
+
+    private static double medianWindowSeconds(List<WindowResult> windows) {
+        double[] s = windows.stream().mapToDouble(w -> w.scoreSeconds() + w.trainSeconds()).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static Result record(String experiment, String name, CommonConfig c, Pg19Settings pg19, ObjectNode config,
@@ -97,6 +101,7 @@ final class StreamResults {
                 .metric(Metrics.PARAMS_ADDED, added)
                 .metric(Metrics.PARAMS_ADDED_PERCENT, 100.0 * added / model.parameterCount())
                 .metric(Metrics.WALL_SECONDS, seconds).metric(Metrics.TOKENS_PER_SECOND, tokens / seconds)
+                .metric(Metrics.MEDIAN_WINDOW_SECONDS, medianWindowSeconds(windows))
                 .metric(Metrics.TOKENS, tokens).metric(Metrics.WINDOWS, windows.size())
                 .metric(Metrics.TRAIN_SECONDS_PER_WINDOW, windows.stream().mapToDouble(WindowResult::trainSeconds)
                         .sum() / windows.size())

@@ -123,7 +123,7 @@ public final class TestTimeTrainer implements AutoCloseable {
             for (int s = 0; s < config.stepsPerWindow(); s++) {
                 GraphedStep.Outcome replayed = graphed == null ? null
                         : graphed.run(ids, window, new TrainingStep(seed, window.index(), s),
-                                config.schedule().lrScale(s), s == 0 && score != null);
+                                config.schedule().lrScale(window.index(), s), s == 0 && score != null);
                 if (replayed != null) {
                     loss = afterReplay(replayed, window, s == 0 ? score : null);
                 } else if (config.loss() == LossKind.GRPO) {
@@ -269,7 +269,7 @@ public final class TestTimeTrainer implements AutoCloseable {
                 }
             }
         }
-        optimizer.step(adapter.parameters(), config.schedule().lrScale(index));
+        optimizer.step(adapter.parameters(), config.schedule().lrScale(window.index(), index));
         adapter.afterOptimizerStep();
         requireFiniteParameters(window, loss);
         lastFiniteLoss = loss;
