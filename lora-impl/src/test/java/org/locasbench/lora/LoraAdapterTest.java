@@ -84,28 +84,46 @@ class LoraAdapterTest {
         }
     }
 
+    /** The tiny model, a LoRA with dropout 0.5 and random B, an input, and its logits without dropout. */
+    private record DropoutSetup(Qwen3Model model, NDManager scope, LoraAdapter lora, NDArray input, float[] scored)
+            implements AutoCloseable {
+        static DropoutSetup open() {
+            Qwen3Model model = Qwen3Model.load(TINY);
+            NDManager scope = model.manager().newSubManager();
+            LoraAdapter lora = LoraAdapter.create(model, new LoraConfig(4, 4, 0.5, EnumSet.allOf(Projection.class), 1));
+            randomizeB(lora, 2);
+            NDArray input = scope.create(ids(), new Shape(1, 24));
+            return new DropoutSetup(model, scope, lora, input, model.logits(input, 0, lora, null).toFloatArray());
+        }
+
+        float[] logits() {
+            return model.logits(input, 0, lora, null).toFloatArray();
+        }
+
+        @Override
+        public void close() {
+            lora.close();
+            scope.close();
+            model.close();
+        }
+    }
+
     /** A step's masks come from its key alone: draws elsewhere from libtorch's generator do not move them. */
     @Test
     void dropoutMasksAreKeyedByTheStep() {
-        try (Qwen3Model model = Qwen3Model.load(TINY); NDManager scope = model.manager().newSubManager();
-                LoraAdapter lora = LoraAdapter.create(model, new LoraConfig(4, 4, 0.5, EnumSet.allOf(Projection.class),
-                        1))) {
-            randomizeB(lora, 2);
-            NDArray input = scope.create(ids(), new Shape(1, 24));
-            float[] scored = model.logits(input, 0, lora, null).toFloatArray();
-            lora.beginStep(new TrainingStep(0, 3, 0));
-            float[] first = model.logits(input, 0, lora, null).toFloatArray();
-            float[] secondPass = model.logits(input, 0, lora, null).toFloatArray();
-            scope.randomUniform(0, 1, new Shape(1000));
-            lora.beginStep(new TrainingStep(0, 3, 0));
-            float[] replayed = model.logits(input, 0, lora, null).toFloatArray();
-            lora.beginStep(new TrainingStep(0, 4, 0));
-            float[] otherWindow = model.logits(input, 0, lora, null).toFloatArray();
-            lora.endTraining();
+        try (DropoutSetup d = DropoutSetup.open()) {
+            d.lora().beginStep(new TrainingStep(0, 3, 0));
+            float[] first = d.logits();
+            float[] secondPass = d.logits();
+            d.scope().randomUniform(0, 1, new Shape(1000));
+            d.lora().beginStep(new TrainingStep(0, 3, 0));
+            float[] replayed = d.logits();
+            d.lora().beginStep(new TrainingStep(0, 4, 0));
+            float[] otherWindow = d.logits();
+            d.lora().endTraining();
             assertThat(replayed).isEqualTo(first);
-            assertThat(first).isNotEqualTo(scored).isNotEqualTo(secondPass).isNotEqualTo(otherWindow);
-            assertThat(model.logits(input, 0, lora, null).toFloatArray()).as("no dropout when scoring")
-                    .isEqualTo(scored);
+            assertThat(first).isNotEqualTo(d.scored()).isNotEqualTo(secondPass).isNotEqualTo(otherWindow);
+            assertThat(d.logits()).as("no dropout when scoring").isEqualTo(d.scored());
         }
     }
 
@@ -116,28 +134,20 @@ class LoraAdapterTest {
      */
     @Test
     void streamStepMasksFollowTheStepsStreamKey() {
-        try (Qwen3Model model = Qwen3Model.load(TINY); NDManager scope = model.manager().newSubManager();
-                LoraAdapter lora = LoraAdapter.create(model, new LoraConfig(4, 4, 0.5, EnumSet.allOf(Projection.class),
-                        1))) {
-            randomizeB(lora, 2);
-            NDArray input = scope.create(ids(), new Shape(1, 24));
-            float[] scored = model.logits(input, 0, lora, null).toFloatArray();
+        try (DropoutSetup d = DropoutSetup.open()) {
             TrainingStep step = new TrainingStep(0, 3, 0);
-            lora.beginStreamStep(step);
-            float[][] twice = TorchOps.seeded(step.streamKey(), () -> new float[][] {
-                model.logits(input, 0, lora, null).toFloatArray(), model.logits(input, 0, lora, null).toFloatArray()});
-            scope.randomUniform(0, 1, new Shape(1000));
-            float[] replayed = TorchOps.seeded(step.streamKey(), () -> model.logits(input, 0, lora, null)
-                    .toFloatArray());
+            d.lora().beginStreamStep(step);
+            float[][] twice = TorchOps.seeded(step.streamKey(), () -> new float[][] {d.logits(), d.logits()});
+            d.scope().randomUniform(0, 1, new Shape(1000));
+            float[] replayed = TorchOps.seeded(step.streamKey(), d::logits);
             TrainingStep next = new TrainingStep(0, 3, 1);
-            lora.beginStreamStep(next);
-            float[] nextStep = TorchOps.seeded(next.streamKey(), () -> model.logits(input, 0, lora, null)
-                    .toFloatArray());
-            lora.beginStep(step);
-            float[] keyedPerDraw = model.logits(input, 0, lora, null).toFloatArray();
-            lora.endTraining();
+            d.lora().beginStreamStep(next);
+            float[] nextStep = TorchOps.seeded(next.streamKey(), d::logits);
+            d.lora().beginStep(step);
+            float[] keyedPerDraw = d.logits();
+            d.lora().endTraining();
             assertThat(replayed).isEqualTo(twice[0]);
-            assertThat(twice[0]).isNotEqualTo(scored).isNotEqualTo(twice[1]).isNotEqualTo(nextStep)
+            assertThat(twice[0]).isNotEqualTo(d.scored()).isNotEqualTo(twice[1]).isNotEqualTo(nextStep)
                     .isNotEqualTo(keyedPerDraw);
             assertThat(step.streamKey()).isNotEqualTo(next.streamKey())
                     .isNotEqualTo(new TrainingStep(1, 3, 0).streamKey());
