@@ -13,7 +13,11 @@ public record RunSettings(String model, List<String> devices, Precision precisio
     public RunSettings {
         ConfigException.require(devices != null && !devices.isEmpty(), "run.devices",
                 "must list at least one device (cpu, gpu:0, ...)");
-        devices.forEach(d -> Devices.parse(d, "run.devices"));
+        List<ai.djl.Device> gpus = devices.stream().map(d -> Devices.parse(d, "run.devices"))
+                .filter(ai.djl.Device::isGpu).toList();
+        ConfigException.require(gpus.stream().distinct().count() == gpus.size(), "run.devices",
+                "lists a GPU twice: " + devices + "; one worker per GPU (two would share its memory and the random "
+                + "generator state its CUDA graphs replay)");
         ConfigException.require(precision != null, "run.precision", "must be fp32, fp16 or fp64");
         ConfigException.require(methods != null && !methods.isEmpty(), "run.methods",
                 "must list at least one of none, long_context, locas, lora");

@@ -47,22 +47,30 @@ public final class ModelSession implements AutoCloseable {
     public synchronized double warmUp(long[] ids, java.util.List<org.locasbench.harness.protocol.Window> plan,
             boolean trains, org.locasbench.harness.ttt.TrainingConfig training) {
         long t0 = System.nanoTime();
-        boolean ran = false;
+        // shapes new to this session, each with whether it still needs its scoring forward and its training steps
+        var todo = new java.util.LinkedHashMap<java.util.List<Integer>, boolean[]>();
         for (var w : plan) {
             var shape = java.util.List.of(w.end() - w.contextStart(), w.firstScored() - w.contextStart());
             boolean score = warmedScoring.add(shape);
             boolean train = trains && warmedTraining.add(shape);
-            if (!score && !train) {
-                continue;
+            if (score || train) {
+                todo.put(shape, new boolean[] {score, train});
             }
-            ran = true;
+        }
+        if (todo.isEmpty()) {
+            return warmUpSeconds;
+        }
+        System.err.println("note: warming up " + todo.size() + " new window shape(s), untimed (warmup_seconds)");
+        todo.forEach((shape, what) -> {
             int length = shape.get(0);
             int firstScored = shape.get(1);
             // the same shape at the start of the stream: `firstScored` earlier tokens, then the new ones
             var same = new org.locasbench.harness.protocol.Window(0, 0, firstScored <= 1 ? 0 : firstScored, length);
-            org.locasbench.harness.protocol.WindowScorer.score(model, org.locasbench.model.adapter.LayerAdapter.NONE,
-                    ids, same);
-            if (train) {
+            if (what[0]) {
+                org.locasbench.harness.protocol.WindowScorer.score(model,
+                        org.locasbench.model.adapter.LayerAdapter.NONE, ids, same);
+            }
+            if (what[1]) {
                 try (var memory = org.locasbench.locas.Memorizer.memorize(model, java.util.Arrays.copyOf(ids, length),
                         1, org.locasbench.locas.InitStrategy.HIGHEST, 0, org.locasbench.locas.Clipping.REPARAMETERIZE);
                         var trainer = new org.locasbench.harness.ttt.TestTimeTrainer(model, memory, training)) {
@@ -74,10 +82,8 @@ public final class ModelSession implements AutoCloseable {
                     }
                 }
             }
-        }
-        if (ran) {
-            warmUpSeconds += (System.nanoTime() - t0) / 1e9;
-        }
+        });
+        warmUpSeconds += (System.nanoTime() - t0) / 1e9;
         return warmUpSeconds;
     }
 

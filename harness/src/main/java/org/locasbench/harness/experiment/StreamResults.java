@@ -62,11 +62,11 @@ final class StreamResults {
                     + "too few for the memory to grow to " + setup.growth().maxWidth() + " rows (it needs "
                     + setup.growth().windowsToReachMaxWidth() + "); the parameters series shows the width it reaches");
         }
-        ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
         String name = Result.nameOf(experiment, book.id(), setup.label());
         RunOptions options = setup.runOptions(c, name, ids, model.directory());
         // every shape of this plan warm before the timed run (once per session): every method is timed warm, alike
         double warmUp = session.warmUp(ids, plan, setup.factory() != null, MethodSetup.of(c, Method.LOCAS).training());
+        ProgressBar bar = new ProgressBar(System.err, book.id() + " " + setup.label(), plan.size(), ids.length);
         long t0 = System.nanoTime();
         StreamingProtocol.Run run = StreamingProtocol.run(model, ids, plan, setup.factory(), setup.training(), options,
                 setup.growth(),
@@ -82,6 +82,9 @@ final class StreamResults {
 
     private static double medianWindowSeconds(List<WindowResult> windows) {
         double[] s = windows.stream().mapToDouble(w -> w.scoreSeconds() + w.trainSeconds()).sorted().toArray();
+        if (s.length == 0) {
+            throw new IllegalStateException("a run without windows has no window time");
+        }
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 

@@ -36,8 +36,9 @@ public final class TestTimeTrainer implements AutoCloseable {
     private int sampledTokens;
     /**
      * Whether training steps draw (dropout) as one stream per step seeded with its key ({@link
-     * TrainableAdapter#beginStreamStep}): on CUDA devices, so that an eager step and a CUDA-graph replay of it draw
-     * the same masks; on the CPU every draw has its own key.
+     * TrainableAdapter#beginStreamStep}): on CUDA devices with the native library's CUDA build (the fast path, whose
+     * graphs replay such draws), so that an eager step and a replay of it draw the same masks; elsewhere every draw
+     * has its own key. A stream step holds the generator lock for its whole forward (a per-draw key only per draw).
      */
     private final boolean streamDraws;
     /** The CUDA-graph step and the side stream it needs, when the fast path's graph lever applies; else null. */
@@ -75,7 +76,8 @@ public final class TestTimeTrainer implements AutoCloseable {
         this.optimizer = new AdamW(model.manager(), config);
         this.seed = seed;
         this.onNonFinite = onNonFinite;
-        this.streamDraws = !adapter.trainsOnTheScoringForward() && model.manager().getDevice().isGpu();
+        this.streamDraws = !adapter.trainsOnTheScoringForward() && model.manager().getDevice().isGpu()
+                && FastPath.status().cuda();
         boolean graphs = config.loss() == LossKind.NTP
                 && FastPath.on(FastPath.Lever.CUDA_GRAPH, model.manager().getDevice());
         this.stream = graphs ? new CudaGraph.SideStream(model.manager().getDevice()) : null;
@@ -84,9 +86,9 @@ public final class TestTimeTrainer implements AutoCloseable {
 
     /**
      * Runs the window's optimiser steps; returns the loss of the last step (before its update), or NaN when the window
-     * was skipped. Random draws (dropout) are keyed by (seed, window, step) through {@link TrainingStep}, not drawn
-     * from a shared stream, so a resumed run replays exactly and workers training at the same time do not disturb
-     * each other.
+     * was skipped. Random draws (dropout) are keyed by (seed, window, step) through {@link TrainingStep}: each draw by
+     * its own key, or (on the GPU fast path) the step's draws as one stream seeded with the step's key under a lock,
+     * so workers training at the same time do not disturb each other and a resumed run draws the same masks.
      */
     public double train(long[] ids, Window window) {
         return train(ids, window, null);

@@ -145,6 +145,13 @@ class RunSetupErrorsTest {
                 .hasMessage("--device gpu:1: this machine has 1 GPU: gpu:0");
         assertThatThrownBy(() -> Devices.available("gpu", "--device", () -> 0))
                 .hasMessageStartingWith("--device gpu: this machine has no GPU (devices: cpu)");
+        // one worker per GPU ("gpu" is gpu:0); several CPU workers are allowed (scheduling tests)
+        assertThatThrownBy(() -> new org.locasbench.harness.config.RunSettings(null, List.of("gpu:0", "gpu"),
+                org.locasbench.model.Precision.FP16, 0, List.of(org.locasbench.harness.config.Method.NONE)))
+                .hasMessageContaining("run.devices").hasMessageContaining("lists a GPU twice: [gpu:0, gpu]");
+        assertThat(new org.locasbench.harness.config.RunSettings(null, List.of("cpu:0", "cpu:1"),
+                org.locasbench.model.Precision.FP32, 0, List.of(org.locasbench.harness.config.Method.NONE)).devices())
+                .hasSize(2);
     }
 
     /** Outside the project root: the message names LOCAS_DATA_DIR and the JVM option, with where each goes. */

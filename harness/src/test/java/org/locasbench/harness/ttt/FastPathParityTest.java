@@ -1,6 +1,7 @@
 package org.locasbench.harness.ttt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
@@ -27,7 +28,9 @@ import org.locasbench.model.TestData;
 import org.locasbench.model.adapter.LayerAdapter;
 import org.locasbench.model.adapter.Projection;
 import org.locasbench.model.adapter.TrainableAdapter;
+import org.locasbench.model.engine.CudaGraph;
 import org.locasbench.model.engine.FastPath;
+import org.locasbench.model.engine.TorchOps;
 import org.locasbench.model.engine.FastPath.Lever;
 
 /**
@@ -130,13 +133,14 @@ class FastPathParityTest {
 
     /**
      * locas, lora (no dropout), lora-dropout (p = 0.5: masks that visibly move the run if they differ) or temp-lora
-     * (lora-dropout with Temp-LoRA's schedule: a fresh AdamW per window, lr 0 then lr/2, set in place between replays).
+     * (lora-dropout with Temp-LoRA's schedule: a fresh AdamW per window, lr 0 then lr/2, set in place between replays)
+     * or temp-lora-pg19 (its PG-19 schedule: one AdamW, the rate warming up over the first two windows).
      */
     private static TrainableAdapter adapter(String method, long[] firstIds) {
         return switch (method) {
             case "locas" -> Memorizer.memorize(model, firstIds, 16, InitStrategy.HIGHEST, 0, Clipping.REPARAMETERIZE);
             case "lora" -> LoraAdapter.create(model, new LoraConfig(4, 8, 0.0, EnumSet.allOf(Projection.class), 3));
-            case "lora-dropout", "temp-lora" -> LoraAdapter.create(model, new LoraConfig(4, 8, 0.5, EnumSet.allOf(Projection.class),
+            case "lora-dropout", "temp-lora", "temp-lora-pg19" -> LoraAdapter.create(model, new LoraConfig(4, 8, 0.5, EnumSet.allOf(Projection.class),
                     3));
             default -> throw new IllegalArgumentException(method);
         };
@@ -148,7 +152,7 @@ class FastPathParityTest {
         Set<Lever> kernels = EnumSet.complementOf(EnumSet.of(Lever.CUDA_GRAPH));
         // lora-dropout: each replay's masks are its step's stream (the generator seeded with the step's key), the
         // masks the eager step draws too; a replay that drew elsewhere would move NLL and parameters far past 1e-5
-        for (String method : List.of("locas", "lora", "lora-dropout", "temp-lora")) {
+        for (String method : List.of("locas", "lora", "lora-dropout", "temp-lora", "temp-lora-pg19")) {
             Trained eager = withLevers(kernels, () -> train(method, 2));
             Trained graphed = withLevers(EnumSet.allOf(Lever.class), () -> train(method, 2));
             System.out.printf("%s graph vs eager on %s: %d of %d steps replayed; NLL diff %.3g, parameters diff %.3g%n",
@@ -163,12 +167,35 @@ class FastPathParityTest {
         }
     }
 
+    /**
+     * A capture libtorch refuses (the body reads the host) leaves the device's random generator usable: capture_begin
+     * puts it in capture mode and only a capture_end that succeeds takes it out, so without the abort's reset the next
+     * eager dropout draw fails ("Offset increment outside graph capture").
+     */
+    @Test
+    void aRefusedCaptureLeavesEagerDropoutWorking() {
+        assumeTrue(device.isGpu() && FastPath.status().cuda(), "skipped: CUDA graphs need a GPU and a CUDA build");
+        try (CudaGraph.SideStream stream = new CudaGraph.SideStream(device);
+                ai.djl.ndarray.NDManager scope = model.manager().newSubManager()) {
+            ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(4096));
+            assertThatThrownBy(() -> CudaGraph.capture(() -> TorchOps.dropoutNextDraw(x, 0.5).toFloatArray()))
+                    .isInstanceOf(CudaGraph.CaptureFailed.class);
+            float[] masked = TorchOps.dropout(x, 0.5, 7).toFloatArray();
+            assertThat(masked).as("an eager draw after the refused capture").contains(0f, 2f);
+            assertThat(TorchOps.dropout(x, 0.5, 7).toFloatArray()).as("still keyed").isEqualTo(masked);
+        }
+    }
+
     private record Trained(float[] nll, float[] parameters, int replays, int steps) {}
 
     /** Six windows of 128 after 128 of context, {@code steps} NTP steps each, the score read off the first if it can be. */
     private static Trained train(String method, int steps) {
         TrainingConfig config = new TrainingConfig(LossKind.NTP, 0.5, 1e-2, 0.9, 0.999, 1e-8, 0.0, steps, 64, 64,
-                method.equals("temp-lora") ? OptimizerSchedule.TEMP_LORA : OptimizerSchedule.CONSTANT);
+                switch (method) {
+                    case "temp-lora" -> OptimizerSchedule.TEMP_LORA;
+                    case "temp-lora-pg19" -> OptimizerSchedule.TEMP_LORA_PG19;
+                    default -> OptimizerSchedule.CONSTANT;
+                });
         List<Window> plan = WindowPlan.of(book.length, 128, 128);
         Window first = plan.get(0);
         long[] firstIds = Arrays.copyOfRange(book, first.contextStart(), first.end());

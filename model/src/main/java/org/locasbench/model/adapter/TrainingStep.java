@@ -3,7 +3,7 @@ package org.locasbench.model.adapter;
 /**
  * One optimiser step of a test-time-training run, which keys the step's random draws (LoRA dropout masks). On the CPU a
  * draw's key is a hash of (seed, window, step) and its own place in the step (layer, projection, how often that
- * projection drew before in the step); on a CUDA device the step's draws are one stream seeded with
+ * projection drew before in the step); on the GPU fast path the step's draws are one stream seeded with
  * {@link #streamKey()} (a CUDA graph replays draws in the order it recorded them and cannot reseed between them).
  * Either way a mask depends on nothing else: not on other threads or workers, and a resumed run replays it.
  *
