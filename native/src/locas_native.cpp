@@ -17,7 +17,6 @@
 #include <vector>
 
 #ifdef LOCAS_WITH_CUDA
-#include <ATen/cuda/CUDAGeneratorImpl.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -368,10 +367,6 @@ JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphAbort(J
     }
     cudaGetLastError();
     auto* g = reinterpret_cast<Graph*>(graph);
-    // capture_begin put the device's default generator in capture mode and only a capture_end that succeeds takes it
-    // out: left so, the next eager random draw on the device fails ("Offset increment outside graph capture")
-    at::Generator generator = at::cuda::detail::getDefaultCUDAGenerator(g->device);
-    generator.get<at::CUDAGeneratorImpl>()->graphsafe_get_state()->capture_epilogue();
     // capture_end throws before it stops routing allocations to the graph's pool (and the Java side may never have
     // reached it): stop routing and hand the pool back here; if capture_end got that far, its destructor releases it
     bool routed = true;
@@ -383,7 +378,17 @@ JNIEXPORT void JNICALL Java_org_locasbench_model_engine_NativeTorch_graphAbort(J
     if (routed) {
       c10::cuda::CUDACachingAllocator::releasePool(g->device, g->pool);
     }
+    c10::DeviceIndex device = g->device;
     delete g;
+    // capture_begin put the device's default generator in capture mode and only a capture_end that succeeds takes it
+    // out: left so, the next eager random draw on the device fails ("Offset increment outside graph capture"). One
+    // trivial capture on this (side) stream runs that epilogue; the generator's seed and offset are untouched.
+    if (c10::cuda::getCurrentCUDAStream() != c10::cuda::getDefaultCUDAStream()) {
+      at::cuda::CUDAGraph reset;
+      reset.capture_begin();
+      at::empty({1}, at::TensorOptions().device(at::kCUDA, device)).zero_();
+      reset.capture_end();
+    }
     return 0;
   });)
 }
