@@ -87,6 +87,11 @@ public final class ModelSession implements AutoCloseable {
         return warmUpSeconds;
     }
 
+    /** The window shapes (tokens fed, first scored offset) warmed so far: for scoring, or for training steps. */
+    synchronized java.util.Set<java.util.List<Integer>> warmedShapes(boolean training) {
+        return java.util.Set.copyOf(training ? warmedTraining : warmedScoring);
+    }
+
     /** The run's model as a local directory (the bundled one when none is set). */
     public static Path resolveModel(RunSettings run) {
         return ModelLocator.fromEnvironment(System.err::println).resolve(run.model() != null ? run.model()
