@@ -5,6 +5,21 @@ package org.locasbench.harness.protocol;
  * while [contextStart, start) are fed before them as unlabeled context.
  */
 public record Window(int index, int contextStart, int start, int end) {
+    /**
+     * A window's shape as a forward sees it: the tokens fed and the offset of the first scored one (what a CUDA graph
+     * is captured for, and what the untimed warm-up runs once).
+     */
+    public record Geometry(int length, int firstScored) {
+        /** A window of this shape at the start of a stream: {@code firstScored} earlier tokens, then the new ones. */
+        public Window atStart() {
+            return new Window(0, 0, firstScored <= 1 ? 0 : firstScored, length);
+        }
+    }
+
+    public Geometry geometry() {
+        return new Geometry(end - contextStart, firstScored() - contextStart);
+    }
+
     public int newTokens() {
         return end - start;
     }

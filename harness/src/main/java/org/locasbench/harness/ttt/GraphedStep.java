@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.locasbench.harness.protocol.Window;
+import org.locasbench.harness.protocol.Window.Geometry;
 import org.locasbench.harness.protocol.WindowScorer;
 import org.locasbench.model.Qwen3Model;
 import org.locasbench.model.adapter.GradientScope;
@@ -37,13 +38,6 @@ final class GraphedStep implements AutoCloseable {
     /** What one replay computed: the step's loss, the score (when asked), whether the update was skipped. */
     record Outcome(double loss, float[] nll, boolean skipped, boolean parametersFinite) {}
 
-    /** A window's shape as the graph sees it: input tokens and the offset of the first scored one. */
-    private record Geometry(int length, int firstScored) {
-        static Geometry of(Window w) {
-            return new Geometry(w.end() - w.contextStart(), w.firstScored() - w.contextStart());
-        }
-    }
-
     /** A captured step and the arrays it reads and writes (alive as long as the graph). */
     private static final class Captured implements AutoCloseable {
         final NDManager home;
@@ -72,15 +66,18 @@ final class GraphedStep implements AutoCloseable {
     private final Qwen3Model model;
     private final TrainableAdapter adapter;
     private final AdamW optimizer;
+    /** Whether the adapter draws (dropout) as a stream per step: each replay then runs seeded with the step's key. */
+    private final boolean streamDraws;
     private final Map<Geometry, Integer> seen = new HashMap<>();
     private final Map<Geometry, Captured> graphs = new HashMap<>();
     private boolean disabled;
     private int replays;
 
-    GraphedStep(Qwen3Model model, TrainableAdapter adapter, AdamW optimizer) {
+    GraphedStep(Qwen3Model model, TrainableAdapter adapter, AdamW optimizer, boolean streamDraws) {
         this.model = model;
         this.adapter = adapter;
         this.optimizer = optimizer;
+        this.streamDraws = streamDraws;
     }
 
     /**
@@ -93,7 +90,7 @@ final class GraphedStep implements AutoCloseable {
             return null;
         }
         List<NDArray> parameters = adapter.parameters();
-        Geometry shape = Geometry.of(window);
+        Geometry shape = window.geometry();
         Captured c = graphs.get(shape);
         if (c != null && !sameArrays(c.parameters, parameters)) { // the adapter changed (grew): capture again
             graphs.remove(shape).close();
@@ -113,7 +110,7 @@ final class GraphedStep implements AutoCloseable {
         }
         FusedOps.copyInto(c.ids, Arrays.copyOfRange(ids, window.contextStart(), window.end())); // same storage
         optimizer.prepareFused(parameters, lrScale);
-        if (adapter.trainsOnTheScoringForward()) {
+        if (!streamDraws) {
             c.graph.replay();
         } else { // the recorded draws (dropout) follow the generator's seed at the replay: this step's stream key
             CudaGraph graph = c.graph;

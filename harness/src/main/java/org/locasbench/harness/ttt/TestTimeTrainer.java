@@ -81,7 +81,7 @@ public final class TestTimeTrainer implements AutoCloseable {
         boolean graphs = config.loss() == LossKind.NTP
                 && FastPath.on(FastPath.Lever.CUDA_GRAPH, model.manager().getDevice());
         this.stream = graphs ? new CudaGraph.SideStream(model.manager().getDevice()) : null;
-        this.graphed = graphs ? new GraphedStep(model, adapter, optimizer) : null;
+        this.graphed = graphs ? new GraphedStep(model, adapter, optimizer, streamDraws) : null;
     }
 
     /**

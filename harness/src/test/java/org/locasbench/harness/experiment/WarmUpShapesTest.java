@@ -2,8 +2,8 @@ package org.locasbench.harness.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.locasbench.harness.protocol.Window.Geometry;
 import org.locasbench.harness.protocol.WindowPlan;
 import org.locasbench.harness.ttt.LossKind;
 import org.locasbench.harness.ttt.TestTraining;
@@ -23,8 +23,8 @@ class WarmUpShapesTest {
                 TextTokenizer.load(TestData.bundledModel()), "cpu")) {
             // windows [0,128) alone, [128,256) after 128, [256,300) after 128: (tokens fed, first scored offset)
             double first = session.warmUp(ids, WindowPlan.of(ids.length, 128, 128), false, NTP);
-            assertThat(session.warmedShapes(false)).containsExactlyInAnyOrder(List.of(128, 1), List.of(256, 128),
-                    List.of(172, 128));
+            assertThat(session.warmedShapes(false)).containsExactlyInAnyOrder(new Geometry(128, 1),
+                    new Geometry(256, 128), new Geometry(172, 128));
             assertThat(session.warmedShapes(true)).as("scoring only: the frozen baseline").isEmpty();
             double trained = session.warmUp(ids, WindowPlan.of(ids.length, 128, 128), true, NTP);
             assertThat(session.warmedShapes(true)).isEqualTo(session.warmedShapes(false));
@@ -33,7 +33,7 @@ class WarmUpShapesTest {
                     .as("nothing new: no time added").isEqualTo(trained);
             // a longer context (long_context) brings its growing shapes, only for scoring
             session.warmUp(ids, WindowPlan.of(ids.length, 128, 256), false, NTP);
-            assertThat(session.warmedShapes(false)).contains(List.of(300, 256)).hasSize(4);
+            assertThat(session.warmedShapes(false)).contains(new Geometry(300, 256)).hasSize(4);
             assertThat(session.warmedShapes(true)).hasSize(3);
         }
     }
